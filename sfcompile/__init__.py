@@ -1,0 +1,18 @@
+"""sfcompile: compile a declarative TOML spec into n2p2's symmetry-function block."""
+
+__version__ = "0.1.0"
+
+from .compiler import compile_spec, load
+from .errors import Diagnostic, SfcompileError, SpecError
+
+load_spec = load
+
+__all__ = [
+    "Diagnostic",
+    "SfcompileError",
+    "SpecError",
+    "__version__",
+    "compile_spec",
+    "load",
+    "load_spec",
+]

@@ -1,0 +1,178 @@
+"""Command line: sequence the stages and map every error to an exit code, in one place.
+
+Exit codes: 0 success; 1 reserved for "check found differences"; 2 invalid spec, invalid
+usage or an output that could not be written; 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Dict, List, Optional, Sequence, TextIO
+
+from . import __version__
+from .compiler import render_loaded
+from .errors import Diagnostic, SfcompileError
+from .load import load_spec
+from .schema import schema_text
+from .writer import write_atomic
+
+EXIT_OK = 0
+EXIT_DIFFERENCES = 1
+EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+
+EPILOG = """\
+examples:
+  sfcompile spec.toml > input.nn        compile, block on standard output
+  sfcompile spec.toml -o sf-block.nn    compile into a file (written atomically)
+  sfcompile compile --strict spec.toml  treat warnings as errors (for CI)
+  sfcompile schema > sfcompile.schema.json
+
+'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
+exit codes: 0 ok, 1 differences found (check), 2 invalid spec or usage, 3 internal error.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sfcompile",
+        description="Compile a TOML symmetry-function spec into n2p2's symfunction_short block.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"sfcompile {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    compile_ = commands.add_parser(
+        "compile",
+        help="compile a spec (the default command)",
+        description="Compile a spec into the symfunction_short block of n2p2's input.nn.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compile_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    compile_.add_argument(
+        "-o", "--output", metavar="FILE", help="write FILE atomically instead of standard output"
+    )
+    compile_.add_argument(
+        "--max-lines",
+        type=_positive_int,
+        metavar="N",
+        help="refuse specs producing more than N lines (default: [output] max_lines, 100000)",
+    )
+    compile_.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (exit 2, no output)"
+    )
+    compile_.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
+    compile_.set_defaults(run=_run_compile)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the spec format",
+        description="Print the JSON Schema of the spec format (for editors such as Taplo).",
+    )
+    schema.set_defaults(run=_run_schema)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _with_default_command(argv: List[str], commands: Sequence[str]) -> List[str]:
+    """``sfcompile SPEC ...`` means ``sfcompile compile SPEC ...``."""
+    first = next((a for a in argv if a == "-" or not a.startswith("-")), None)
+    if first is None or first in commands:
+        return argv
+    if any(a in ("-h", "--help", "--version") for a in argv[: argv.index(first)]):
+        return argv
+    return ["compile", *argv]
+
+
+def _report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=stream)
+
+
+def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    loaded = load_spec(args.spec, max_lines=args.max_lines)
+    if loaded.warnings and not args.quiet:
+        _report(loaded.warnings, stderr)
+    if loaded.warnings and args.strict:
+        print(
+            f"sfcompile: {len(loaded.warnings)} warning(s) treated as errors (--strict)",
+            file=stderr,
+        )
+        return EXIT_ERROR
+    text = render_loaded(loaded)
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        stdout.write(text)
+        stdout.flush()
+    return EXIT_OK
+
+
+def _run_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    stdout.write(schema_text())
+    return EXIT_OK
+
+
+def main(
+    argv: Optional[Sequence[str]] = None,
+    stdout: Optional[TextIO] = None,
+    stderr: Optional[TextIO] = None,
+) -> int:
+    """Run the command line; returns the exit code (never raises for a user's mistake)."""
+    out = sys.stdout if stdout is None else stdout
+    err = sys.stderr if stderr is None else stderr
+    parser = _parser()
+    commands: Dict[str, Callable[..., int]] = {"compile": _run_compile, "schema": _run_schema}
+    arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), list(commands))
+    try:
+        args = parser.parse_args(arguments)
+    except SystemExit as exc:  # argparse: --help, --version and usage errors
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_usage(err)
+        print("sfcompile: error: give a spec file (sfcompile SPEC) or a command", file=err)
+        return EXIT_ERROR
+    try:
+        return int(args.run(args, out, err))
+    except SfcompileError as exc:
+        _report(exc.diagnostics, err)
+        return exc.exit_code
+    except BrokenPipeError:  # e.g. `sfcompile spec.toml | head`
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("SFCOMPILE_DEBUG"):
+            raise
+        print(
+            f"sfcompile: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in sfcompile; please report it with the spec that triggers it "
+            "(set SFCOMPILE_DEBUG=1 for a traceback).",
+            file=err,
+        )
+        return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""The pipeline in one call: spec → models → generated sets → text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Union
+
+from . import __version__
+from .generate import generate
+from .load import LoadedSpec, SpecSource, load_spec, source_from_text
+from .render import Provenance, render_block
+
+
+def render_loaded(loaded: LoadedSpec) -> str:
+    """The symmetry-function block for an already validated spec."""
+    provenance = Provenance(loaded.source.file_name, loaded.source.sha256)
+    return render_block(generate(loaded.spec), loaded.spec.output, provenance, __version__)
+
+
+def as_source(text_or_path: Union[str, Path, SpecSource]) -> Union[Path, SpecSource]:
+    """A ``Path`` or a one-line string without ``=`` is a file name; any other string is TOML."""
+    if isinstance(text_or_path, (Path, SpecSource)):
+        return text_or_path
+    if "\n" not in text_or_path and "=" not in text_or_path:
+        return Path(text_or_path)
+    return source_from_text(text_or_path)
+
+
+def load(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> LoadedSpec:
+    """Read and validate a spec (TOML text or a path); raises :class:`~.errors.SpecError`."""
+    return load_spec(as_source(text_or_path), max_lines=max_lines)
+
+
+def compile_spec(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> str:
+    """Compile a spec (TOML text or a path) to the n2p2 ``symfunction_short`` block."""
+    return render_loaded(load(text_or_path, max_lines=max_lines))

@@ -1,0 +1,58 @@
+"""The one place that turns numbers and symbols into text.
+
+Parameter lines use the earlier generator's formats: reals as ``%.{p}E`` (``%9.3E`` at the
+default precision 3), lambda as ``%2.0f``, element symbols left-aligned in width 2. The settings
+overview prints scalars as Python does and arrays as numpy does with 4 digits, as the earlier
+tool did; every numpy print option that affects the text is pinned so a user's global
+``np.set_printoptions`` cannot change our bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Sequence, Union
+
+import numpy as np
+
+Number = Union[int, float]
+
+
+class NumberFormat:
+    """Formats reals at a fixed precision; values repeat a lot, so results are cached."""
+
+    def __init__(self, precision: int) -> None:
+        self._spec = f".{precision}E"
+        self._cache: Dict[Number, str] = {}
+
+    def real(self, value: Number) -> str:
+        text = self._cache.get(value)
+        if text is None:
+            text = self._cache[value] = format(value, self._spec)
+        return text
+
+
+def lambda_(value: float) -> str:
+    return f"{value:2.0f}"
+
+
+def element(symbol: str) -> str:
+    return f"{symbol:<2}"
+
+
+def overview_scalar(value: object) -> str:
+    return str(value)
+
+
+def overview_array(values: Union[np.ndarray, Sequence[Number]]) -> str:
+    """numpy's own text for the array, at 4 digits (may span several lines)."""
+    return np.array2string(
+        np.asarray(values),
+        precision=4,
+        max_line_width=75,
+        separator=" ",
+        floatmode="maxprec",
+        suppress_small=False,
+        sign="-",
+        threshold=1000,
+        edgeitems=3,
+        legacy=False,
+    )

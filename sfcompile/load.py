@@ -1,0 +1,179 @@
+"""Stage 1: read a spec file, parse its TOML and validate it into a :class:`~.models.Spec`.
+
+Every problem becomes a :class:`~.errors.Diagnostic` located at ``FILE:LINE:COLUMN`` with the key
+path as the user wrote it; all problems of a file are reported together in one
+:class:`~.errors.SpecError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from pydantic import ValidationError
+
+from . import _compat
+from ._toml_locations import Location, Position, locate
+from .errors import Diagnostic, KeyPath, SpecError
+from .messages import describe_validation_error
+from .models import Spec
+
+STDIN_NAME = "<stdin>"
+TEXT_NAME = "<string>"
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    """The raw spec: where it came from, its bytes, and the name written into the output."""
+
+    display_name: str  # as given on the command line; used in diagnostics
+    file_name: str  # base name; written into the provenance header
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoadedSpec:
+    source: SpecSource
+    spec: Spec
+    warnings: Tuple[Diagnostic, ...]
+
+
+def read_source(path: Union[str, Path]) -> SpecSource:
+    """Read a spec file (``-`` is standard input) without interpreting it."""
+    name = str(path)
+    if name == "-":
+        return SpecSource(STDIN_NAME, STDIN_NAME, sys.stdin.buffer.read())
+    file = Path(path)
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise _file_error(name, "no such file; check the path") from None
+    except IsADirectoryError:
+        raise _file_error(name, "is a directory; expected a TOML spec file") from None
+    except PermissionError:
+        raise _file_error(name, "cannot read the file: permission denied") from None
+    except OSError as exc:
+        raise _file_error(name, f"cannot read the file: {exc.strerror or exc}") from None
+    return SpecSource(name, file.name, content)
+
+
+def source_from_text(text: str, name: str = TEXT_NAME) -> SpecSource:
+    return SpecSource(name, name, text.encode("utf-8"))
+
+
+def load_spec(
+    source: Union[str, Path, SpecSource], *, max_lines: Optional[int] = None
+) -> LoadedSpec:
+    """Read, parse and validate a spec; raise :class:`SpecError` with every problem found."""
+    if not isinstance(source, SpecSource):
+        source = read_source(source)
+    text = _decode(source)
+    document = _parse(text, source.display_name)
+    positions = locate(text)
+    context = {"max_lines": max_lines} if max_lines is not None else None
+    try:
+        spec = Spec.model_validate(document, context=context)
+    except ValidationError as exc:
+        diagnostics = [
+            _locate(source.display_name, positions, "error", path, message, at_key=at_key)
+            for path, message, at_key in describe_validation_error(exc, document)
+        ]
+        raise SpecError(_sorted(diagnostics)) from None
+    warnings = [
+        _locate(source.display_name, positions, "warning", path, message, at_key=True)
+        for path, message in spec.warnings()
+    ]
+    return LoadedSpec(source, spec, tuple(_sorted(warnings)))
+
+
+def _file_error(name: str, message: str, line: int = 1, column: int = 1) -> SpecError:
+    return SpecError([Diagnostic("error", message, name, line, column)])
+
+
+def _line_column(data: Union[bytes, str], offset: int) -> Tuple[int, int]:
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    line = data.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+    start = data.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    prefix = data[start:offset]
+    width = len(prefix.decode("utf-8", "replace")) if isinstance(prefix, bytes) else len(prefix)
+    return line, width + 1
+
+
+def _decode(source: SpecSource) -> str:
+    content, name = source.content, source.display_name
+    nul = content.find(b"\x00")
+    if nul >= 0:
+        line, column = _line_column(content, nul)
+        raise _file_error(
+            name, "this is a binary file (NUL byte), not a TOML spec; check the path", line, column
+        )
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column(content, exc.start)
+        raise _file_error(
+            name,
+            f"not valid UTF-8 (byte 0x{content[exc.start]:02x}); TOML files must be UTF-8: "
+            "re-save the file with UTF-8 encoding",
+            line,
+            column,
+        ) from None
+    text = text[1:] if text.startswith("\ufeff") else text
+    if not text.strip():
+        raise _file_error(
+            name,
+            "the spec is empty; it needs at least 'elements', 'cutoff' and one [[sets]] table",
+        )
+    return text
+
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _parse(text: str, name: str) -> Dict[str, Any]:
+    try:
+        document: Dict[str, Any] = _compat.loads(text)
+        return document
+    except _compat.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION.search(message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+            message = message[: match.start()]
+        else:  # "(at end of document)"
+            message = message.replace(" (at end of document)", " at the end of the file")
+            line, column = _line_column(text, len(text))
+        raise _file_error(name, f"invalid TOML: {message}", line, column) from None
+
+
+def _locate(
+    name: str,
+    positions: Dict[KeyPath, Location],
+    severity: Any,
+    path: KeyPath,
+    message: str,
+    *,
+    at_key: bool = False,
+) -> Diagnostic:
+    position = _nearest_position(positions, path, at_key)
+    return Diagnostic(severity, message, name, position.line, position.column, path)
+
+
+def _nearest_position(positions: Dict[KeyPath, Location], path: KeyPath, at_key: bool) -> Position:
+    for depth in range(len(path), 0, -1):
+        location = positions.get(path[:depth])
+        if location is not None:
+            return location.key if at_key or depth < len(path) else location.value
+    return Position(1, 1)
+
+
+def _sorted(diagnostics: List[Diagnostic]) -> List[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.line, d.column))

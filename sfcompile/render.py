@@ -1,0 +1,130 @@
+"""Stage 3: lay generated sets out as text with the Jinja templates in ``templates/``.
+
+This module only prepares values for the templates (formatted by :mod:`.formatting`); the
+templates own the layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+import jinja2
+
+from . import formatting
+from .generate import GeneratedSet
+from .models import CustomSet, Gastegger2018Set, Imbalzano2018Set, OutputOptions
+from .resources import templates_dir
+
+TOOL_NAME = "sfcompile"
+
+
+class SFView(NamedTuple):
+    c: str
+    n1: str
+    n2: str
+    eta: str
+    rs: str
+    rc: str
+    lam: str
+    zeta: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    spec_name: str
+    spec_sha256: str
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=False,  # plain-text output, never HTML
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def _settings(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    """The generation settings the earlier tool listed (none for custom values)."""
+    s = generated.settings
+    if isinstance(s, CustomSet):
+        return []
+    assert isinstance(s, (Gastegger2018Set, Imbalzano2018Set))
+    rows = [("rule", s.rule), ("mode", s.mode), ("nb_param_pairs", str(s.nb_param_pairs))]
+    if isinstance(s, Gastegger2018Set):
+        upper = generated.cutoff if s.r_upper is None else s.r_upper
+        rows += [("r_lower", str(s.r_lower)), ("r_upper", str(upper))]
+    return rows
+
+
+def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    rows = [
+        ("r_shift_grid", formatting.overview_array(generated.grid.r_shift)),
+        ("eta_grid", formatting.overview_array(generated.grid.eta)),
+    ]
+    if generated.lambdas is not None and generated.zetas is not None:
+        rows += [
+            ("lambdas", formatting.overview_array(generated.lambdas)),
+            ("zetas", formatting.overview_array(generated.zetas)),
+        ]
+    return rows
+
+
+def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[List[SFView]]:
+    real, element = numbers.real, formatting.element
+    blocks = []
+    for block in generated.blocks:
+        views = []
+        for sf in block:
+            neighbours = [element(e) for e in sf.combination[1:]] + ["", ""]
+            views.append(
+                SFView(
+                    element(sf.combination[0]),
+                    neighbours[0],
+                    neighbours[1],
+                    real(sf.eta),
+                    real(sf.r_shift),
+                    real(sf.cutoff),
+                    "" if sf.lambda_ is None else formatting.lambda_(sf.lambda_),
+                    "" if sf.zeta is None else real(sf.zeta),
+                )
+            )
+        blocks.append(views)
+    return blocks
+
+
+def _set_view(generated: GeneratedSet, numbers: formatting.NumberFormat) -> Dict[str, Any]:
+    return {
+        "type": generated.sftype.number,
+        "title": generated.sftype.title,
+        "elements": repr(list(generated.elements)),
+        "cutoff": formatting.overview_scalar(generated.cutoff),
+        "settings": _settings(generated),
+        "arrays": _arrays(generated),
+        "blocks": _lines(generated, numbers),
+    }
+
+
+def render_block(
+    generated: Sequence[GeneratedSet],
+    output: OutputOptions,
+    provenance: Optional[Provenance],
+    version: str,
+) -> str:
+    """The symmetry-function block as text (``\\n`` line endings)."""
+    numbers = formatting.NumberFormat(output.precision)
+    template = environment().get_template("block.nn.j2")
+    return template.render(
+        header=output.header and provenance is not None,
+        comments=output.comments,
+        tool=TOOL_NAME,
+        version=version,
+        spec_name=provenance.spec_name if provenance else "",
+        spec_sha256=provenance.spec_sha256 if provenance else "",
+        sets=[_set_view(g, numbers) for g in generated],
+    )
