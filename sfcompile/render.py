@@ -98,7 +98,9 @@ def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[Li
     return blocks
 
 
-def _set_view(generated: GeneratedSet, numbers: formatting.NumberFormat) -> Dict[str, Any]:
+def _set_view(
+    generated: GeneratedSet, numbers: formatting.NumberFormat, lines: bool = True
+) -> Dict[str, Any]:
     return {
         "type": generated.sftype.number,
         "title": generated.sftype.title,
@@ -106,8 +108,24 @@ def _set_view(generated: GeneratedSet, numbers: formatting.NumberFormat) -> Dict
         "cutoff": formatting.overview_scalar(generated.cutoff),
         "settings": _settings(generated),
         "arrays": _arrays(generated),
-        "blocks": _lines(generated, numbers),
+        "blocks": _lines(generated, numbers) if lines else [],
     }
+
+
+def _render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def render_overview(generated: GeneratedSet) -> str:
+    """The settings-overview comment block of one set (ends with a blank line)."""
+    numbers = formatting.NumberFormat(3)  # the overview prints no E-notation numbers
+    return _render("overview.j2", set=_set_view(generated, numbers, lines=False))
+
+
+def render_lines(generated: GeneratedSet, precision: int = 3) -> str:
+    """The parameter lines of one set, a blank line after each element combination."""
+    numbers = formatting.NumberFormat(precision)
+    return _render("lines.j2", set=_set_view(generated, numbers))
 
 
 def render_block(
@@ -118,8 +136,8 @@ def render_block(
 ) -> str:
     """The symmetry-function block as text (``\\n`` line endings)."""
     numbers = formatting.NumberFormat(output.precision)
-    template = environment().get_template("block.nn.j2")
-    return template.render(
+    return _render(
+        "block.nn.j2",
         header=output.header and provenance is not None,
         comments=output.comments,
         tool=TOOL_NAME,
