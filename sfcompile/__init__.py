@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .compiler import compile_spec, load
+from .compiler import SpecWarning, compile_spec, load
 from .errors import Diagnostic, SfcompileError, SpecError
 
 load_spec = load
@@ -11,6 +11,7 @@ __all__ = [
     "Diagnostic",
     "SfcompileError",
     "SpecError",
+    "SpecWarning",
     "__version__",
     "compile_spec",
     "load",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Optional, Union
 
@@ -9,6 +10,10 @@ from . import __version__
 from .generate import generate
 from .load import LoadedSpec, SpecSource, load_spec, source_from_text
 from .render import Provenance, render_block
+
+
+class SpecWarning(UserWarning):
+    """A spec compiled, but something in it is dubious (the CLI prints these as warnings)."""
 
 
 def render_loaded(loaded: LoadedSpec) -> str:
@@ -32,5 +37,11 @@ def load(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> 
 
 
 def compile_spec(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> str:
-    """Compile a spec (TOML text or a path) to the n2p2 ``symfunction_short`` block."""
-    return render_loaded(load(text_or_path, max_lines=max_lines))
+    """Compile a spec (TOML text or a path) to the n2p2 ``symfunction_short`` block.
+
+    The spec's warnings are issued as :class:`SpecWarning` (Python's ``warnings``).
+    """
+    loaded = load(text_or_path, max_lines=max_lines)
+    for diagnostic in loaded.warnings:
+        warnings.warn(diagnostic.format(), SpecWarning, stacklevel=2)
+    return render_loaded(loaded)

@@ -277,7 +277,8 @@ class Spec(StrictModel):
         description="Default cutoff radius r_c (> 0) in the length unit of your data."
     )
     output: OutputOptions = Field(
-        default_factory=OutputOptions, description="How the block is written."
+        default_factory=OutputOptions,
+        description="Output options: number precision, comment blocks, header, line limit.",
     )
     sets: Annotated[List[SetSpec], Field(min_length=1)] = Field(
         description="The generated sets, written in this order."
@@ -290,6 +291,14 @@ class Spec(StrictModel):
         """Accepted but dubious input, located by key path (the earlier tool's warnings)."""
         found: List[Tuple[KeyPath, str]] = []
         for i, s in enumerate(self.sets):
+            if isinstance(s, Imbalzano2018Set) and s.mode == "center" and s.nb_param_pairs == 2:
+                found.append(
+                    (
+                        ("sets", i, "nb_param_pairs"),
+                        "rule 'imbalzano2018' in mode 'center' with 2 pairs gives two identical "
+                        "etas (1/r_c^2), i.e. duplicate symmetry functions; use 3 or more pairs",
+                    )
+                )
             if isinstance(s, Imbalzano2018Set):
                 for key in ("r_lower", "r_upper"):
                     if getattr(s, key) is not None:

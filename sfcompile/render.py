@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
 
@@ -20,15 +20,10 @@ from .resources import templates_dir
 TOOL_NAME = "sfcompile"
 
 
-class SFView(NamedTuple):
-    c: str
-    n1: str
-    n2: str
-    eta: str
-    rs: str
-    rc: str
-    lam: str
-    zeta: str
+# Placeholder for each field of a line: templates/line.j2 is rendered once per SF type with
+# these, giving a str.format pattern that is then filled for every line of that type.
+_FIELDS = ("c", "n1", "n2", "eta", "rs", "rc", "lam", "zeta")
+_PLACEHOLDERS = {name: "{%d}" % i for i, name in enumerate(_FIELDS)}
 
 
 @dataclass(frozen=True)
@@ -75,26 +70,39 @@ def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
     return rows
 
 
-def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[List[SFView]]:
-    real, element = numbers.real, formatting.element
+@lru_cache(maxsize=None)
+def line_pattern(type_number: int) -> str:
+    """The layout of one line of this n2p2 type, as a ``str.format`` pattern."""
+    return environment().get_template("line.j2").render(type=type_number, **_PLACEHOLDERS)
+
+
+def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[str]:
+    """Each element combination's lines, joined (one string per combination)."""
+    pattern = line_pattern(generated.sftype.number).format
+    real, lambda_, element = numbers.real, formatting.lambda_, formatting.element
     blocks = []
     for block in generated.blocks:
-        views = []
-        for sf in block:
-            neighbours = [element(e) for e in sf.combination[1:]] + ["", ""]
-            views.append(
-                SFView(
-                    element(sf.combination[0]),
-                    neighbours[0],
-                    neighbours[1],
-                    real(sf.eta),
-                    real(sf.r_shift),
-                    real(sf.cutoff),
-                    "" if sf.lambda_ is None else formatting.lambda_(sf.lambda_),
-                    "" if sf.zeta is None else real(sf.zeta),
-                )
+        if not block:
+            continue
+        symbols = [element(e) for e in block[0].combination] + ["", ""]
+        c, n1, n2 = symbols[0], symbols[1], symbols[2]
+        blocks.append(
+            "\n".join(
+                [
+                    pattern(
+                        c,
+                        n1,
+                        n2,
+                        real(sf.eta),
+                        real(sf.r_shift),
+                        real(sf.cutoff),
+                        "" if sf.lambda_ is None else lambda_(sf.lambda_),
+                        "" if sf.zeta is None else real(sf.zeta),
+                    )
+                    for sf in block
+                ]
             )
-        blocks.append(views)
+        )
     return blocks
 
 
