@@ -7,7 +7,7 @@ templates own the layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
@@ -23,7 +23,7 @@ TOOL_NAME = "sfcompile"
 # Placeholder for each field of a line: templates/line.j2 is rendered once per SF type with
 # these, giving a str.format pattern that is then filled for every line of that type.
 _FIELDS = ("c", "n1", "n2", "eta", "rs", "rc", "lam", "zeta")
-_PLACEHOLDERS = {name: "{%d}" % i for i, name in enumerate(_FIELDS)}
+_PLACEHOLDERS = {name: f"{{{i}}}" for i, name in enumerate(_FIELDS)}
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
     return rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def line_pattern(type_number: int) -> str:
     """The layout of one line of this n2p2 type, as a ``str.format`` pattern."""
     return environment().get_template("line.j2").render(type=type_number, **_PLACEHOLDERS)

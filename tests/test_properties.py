@@ -33,7 +33,8 @@ def sets(draw: Any, cutoff: float) -> Dict[str, Any]:
         if draw(st.booleans()):
             table["r_upper"] = draw(st.floats(low + 0.01 * cutoff, cutoff))
     if sftype in ANGULAR:
-        table["zetas"] = draw(st.lists(st.sampled_from([1, 2, 4, 16, 1.5]), min_size=1, max_size=4, unique=True))
+        zetas = st.sampled_from([1, 2, 4, 16, 1.5])
+        table["zetas"] = draw(st.lists(zetas, min_size=1, max_size=4, unique=True))
         if draw(st.booleans()):
             table["lambdas"] = draw(st.sampled_from([[1], [-1], [-1, 1], [1, -1]]))
     return table
