@@ -8,6 +8,7 @@ type so that both the validation message and the JSON Schema come from one decla
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
@@ -34,6 +35,8 @@ def describe_toml_value(value: object) -> str:
                 return name
             shown = str(value).lower() if kind is bool else repr(value)
             return f"{name} ({shown})"
+    if value is None:
+        return "nothing (None)"
     return f"a date/time ({value})"
 
 
@@ -149,3 +152,44 @@ class Checked:
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         return dict(self.json_schema)
+
+
+def _suggest_element(value: str) -> str:
+    from .elements import ATOMIC_NUMBER
+
+    folded = {symbol.lower(): symbol for symbol in ATOMIC_NUMBER}
+    match = folded.get(value.strip().lower())
+    if match is None:
+        close = difflib.get_close_matches(value, list(ATOMIC_NUMBER), n=1, cutoff=0.6)
+        match = close[0] if close else None
+    return f"; did you mean {match!r}?" if match else ""
+
+
+def validate_element(value: Any) -> str:
+    """A chemical symbol n2p2 knows (H..No, case-sensitive)."""
+    from .elements import ATOMIC_NUMBER
+
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "element_type",
+            'expected a chemical symbol such as "Cu", got {got}',
+            {"got": describe_toml_value(value)},
+        )
+    if value in ATOMIC_NUMBER:
+        return value
+    raise PydanticCustomError(
+        "element_unknown",
+        "unknown chemical symbol {value}{hint} (symbols are case-sensitive, H to No)",
+        {"value": repr(value), "hint": _suggest_element(value)},
+    )
+
+
+def validate_lambda(value: Any) -> float:
+    """Lambda of the angular SFs: -1 or 1 (kept as a float, as n2p2 reads it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in (-1, 1):
+        raise PydanticCustomError(
+            "lambda_value",
+            "expected -1 or 1 (lambda selects the sign of the cosine term), got {got}",
+            {"got": describe_toml_value(value)},
+        )
+    return float(value)

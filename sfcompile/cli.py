@@ -7,9 +7,10 @@ usage or an output that could not be written; 3 an internal error (a bug: please
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from typing import Callable, Dict, List, Optional, Sequence, TextIO
+from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from . import __version__
 from .compiler import render_loaded
@@ -31,11 +32,12 @@ examples:
   sfcompile schema > sfcompile.schema.json
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
-exit codes: 0 ok, 1 differences found (check), 2 invalid spec or usage, 3 internal error.
+exit codes: 0 ok, 2 invalid spec, usage or unwritable output, 3 internal error
+(1 is reserved for the coming 'check' command: differences found).
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="sfcompile",
         description="Compile a TOML symmetry-function spec into n2p2's symfunction_short block.",
@@ -74,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema of the spec format (for editors such as Taplo).",
     )
     schema.set_defaults(run=_run_schema)
-    return parser
+    return parser, {"compile": compile_, "schema": schema}
 
 
 def _positive_int(text: str) -> int:
@@ -87,7 +89,7 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _with_default_command(argv: List[str], commands: Sequence[str]) -> List[str]:
+def _with_default_command(argv: List[str], commands: Iterable[str]) -> List[str]:
     """``sfcompile SPEC ...`` means ``sfcompile compile SPEC ...``."""
     first = next((a for a in argv if a == "-" or not a.startswith("-")), None)
     if first is None or first in commands:
@@ -104,7 +106,7 @@ def _report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
 
 def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     loaded = load_spec(args.spec, max_lines=args.max_lines)
-    if loaded.warnings and not args.quiet:
+    if loaded.warnings and (args.strict or not args.quiet):
         _report(loaded.warnings, stderr)
     if loaded.warnings and args.strict:
         print(
@@ -134,12 +136,16 @@ def main(
     """Run the command line; returns the exit code (never raises for a user's mistake)."""
     out = sys.stdout if stdout is None else stdout
     err = sys.stderr if stderr is None else stderr
-    parser = _parser()
-    commands: Dict[str, Callable[..., int]] = {"compile": _run_compile, "schema": _run_schema}
-    arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), list(commands))
-    try:
-        args = parser.parse_args(arguments)
-    except SystemExit as exc:  # argparse: --help, --version and usage errors
+    parser, subparsers = _parser()
+    arguments = _with_default_command(list(sys.argv[1:] if argv is None else argv), subparsers)
+    try:  # argparse prints --help, --version and usage errors itself, then exits
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            args, extra = parser.parse_known_args(arguments)
+            if extra:
+                subparsers.get(args.command, parser).error(
+                    f"unrecognized arguments: {' '.join(extra)}"
+                )
+    except SystemExit as exc:
         return int(exc.code or 0)
     if args.command is None:
         parser.print_usage(err)
@@ -150,8 +156,9 @@ def main(
     except SfcompileError as exc:
         _report(exc.diagnostics, err)
         return exc.exit_code
-    except BrokenPipeError:  # e.g. `sfcompile spec.toml | head`
-        _silence_stdout()
+    except BrokenPipeError:  # e.g. `sfcompile spec.toml | head`: the reader has gone
+        if out is sys.__stdout__:
+            _silence_stdout()  # so that the interpreter's final flush does not complain
         return EXIT_OK
     except Exception as exc:
         if os.environ.get("SFCOMPILE_DEBUG"):

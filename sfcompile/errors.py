@@ -7,7 +7,7 @@ printed and which exit code they map to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Sequence, Tuple, Union
+from typing import Literal, Optional, Sequence, Tuple, Union
 
 KeyPath = Tuple[Union[str, int], ...]
 Severity = Literal["error", "warning"]
@@ -20,12 +20,12 @@ class Diagnostic:
     severity: Severity
     message: str
     source: str
-    line: int = 1
-    column: int = 1
+    line: Optional[int] = None  # None: the problem is the file itself, not a place in it
+    column: Optional[int] = None
     path: KeyPath = ()
 
     def format(self) -> str:
-        where = f"{self.source}:{self.line}:{self.column}"
+        where = self.source if self.line is None else f"{self.source}:{self.line}:{self.column}"
         subject = f"{format_path(self.path)}: " if self.path else ""
         return f"{where}: {self.severity}: {subject}{self.message}"
 

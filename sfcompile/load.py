@@ -21,6 +21,7 @@ from ._toml_locations import Location, Position, locate
 from .errors import Diagnostic, KeyPath, SpecError
 from .messages import describe_validation_error
 from .models import Spec
+from .toml_errors import reword
 
 STDIN_NAME = "<stdin>"
 TEXT_NAME = "<string>"
@@ -77,6 +78,8 @@ def load_spec(
         source = read_source(source)
     text = _decode(source)
     document = _parse(text, source.display_name)
+    if not document:  # nothing, or only comments
+        raise _file_error(source.display_name, EMPTY_SPEC)
     positions = locate(text)
     context = {"max_lines": max_lines} if max_lines is not None else None
     try:
@@ -94,7 +97,9 @@ def load_spec(
     return LoadedSpec(source, spec, tuple(_sorted(warnings)))
 
 
-def _file_error(name: str, message: str, line: int = 1, column: int = 1) -> SpecError:
+def _file_error(
+    name: str, message: str, line: Optional[int] = None, column: Optional[int] = None
+) -> SpecError:
     return SpecError([Diagnostic("error", message, name, line, column)])
 
 
@@ -107,8 +112,13 @@ def _line_column(data: Union[bytes, str], offset: int) -> Tuple[int, int]:
     return line, width + 1
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def _decode(source: SpecSource) -> str:
-    content, name = source.content, source.display_name
+    name = source.display_name
+    # a UTF-8 byte-order mark (some Windows editors write one) is not part of the text
+    content = source.content[len(_BOM) :] if source.content.startswith(_BOM) else source.content
     nul = content.find(b"\x00")
     if nul >= 0:
         line, column = _line_column(content, nul)
@@ -126,13 +136,10 @@ def _decode(source: SpecSource) -> str:
             line,
             column,
         ) from None
-    text = text[1:] if text.startswith("\ufeff") else text
-    if not text.strip():
-        raise _file_error(
-            name,
-            "the spec is empty; it needs at least 'elements', 'cutoff' and one [[sets]] table",
-        )
     return text
+
+
+EMPTY_SPEC = "the spec is empty; it needs at least 'elements', 'cutoff' and one [[sets]] table"
 
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -145,12 +152,9 @@ def _parse(text: str, name: str) -> Dict[str, Any]:
     except _compat.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
-        if match:
-            line, column = int(match.group(1)), int(match.group(2))
-            message = message[: match.start()]
-        else:  # "(at end of document)"
-            message = message.replace(" (at end of document)", " at the end of the file")
-            line, column = _line_column(text, len(text))
+        place = (int(match.group(1)), int(match.group(2))) if match else None
+        message = message[: match.start()] if match else message.split(" (at end of")[0]
+        message, (line, column) = reword(message, text, place)
         raise _file_error(name, f"invalid TOML: {message}", line, column) from None
 
 

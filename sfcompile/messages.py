@@ -8,7 +8,7 @@ terms, a sentence saying what was expected, and a did-you-mean where a name was 
 from __future__ import annotations
 
 import difflib
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Type
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -16,6 +16,7 @@ from pydantic_core import ErrorDetails
 from ._types import describe_toml_value
 from .errors import KeyPath
 from .models import RULE_MODELS, OutputOptions, Spec
+from .sftypes import SF_TYPES
 
 Described = Tuple[KeyPath, str, bool]  # key path, message, point at the key (not the value)
 
@@ -25,10 +26,10 @@ def describe_validation_error(exc: ValidationError, document: Any) -> List[Descr
     seen = set()
     for error in exc.errors(include_url=False):
         path = _user_path(error["loc"])
-        item = _describe(error, path, document)
-        if (item[0], item[1]) not in seen:  # unions can report one mistake twice
-            seen.add((item[0], item[1]))
-            described.append(item)
+        for item in _describe(error, path, document):
+            if (item[0], item[1]) not in seen:  # unions can report one mistake twice
+                seen.add((item[0], item[1]))
+                described.append(item)
     return described
 
 
@@ -43,30 +44,44 @@ def _user_path(loc: Sequence[Any]) -> KeyPath:
     return tuple(path)
 
 
-def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> Described:
+def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> List[Described]:
     kind = error["type"]
     value = error.get("input")
+    ctx = error.get("ctx", {})
+    if kind == "spec_rule":
+        if ctx.get("key"):
+            path = path[:-1] + (ctx["key"],)
+        anchor = ctx.get("anchor", "value")
+        if anchor == "table":
+            return [(path[:-1], str(ctx["detail"]), True)]
+        return [(path, str(ctx["detail"]), anchor == "key")]
     if kind == "missing":
-        return path[:-1], _missing_message(path, document), True
+        return [(path[:-1], _missing_message(path, document), True)]
     if kind == "extra_forbidden":
-        return path, _unknown_key_message(path, document), True
+        return [(path, _unknown_key_message(path, document), True)]
     if kind == "union_tag_invalid":
-        return (
-            path + ("rule",),
-            _choice_message("rule", _get(document, path + ("rule",)), list(RULE_MODELS)),
-            False,
-        )
+        rule = _get(document, (*path, "rule"))
+        return [((*path, "rule"), _choice_message("rule", rule, list(RULE_MODELS)), False)]
     if kind == "union_tag_not_found":
         if isinstance(value, dict):
-            return path, _missing_message(path + ("rule",), document), True
-        return path, f"expected a table ([[sets]]), got {describe_toml_value(value)}", False
+            missing = (path, _missing_message((*path, "rule"), document), True)
+            return [missing, *_unknown_keys_of_any_set(path, value)]
+        return [(path, f"expected a table ([[sets]]), got {describe_toml_value(value)}", False)]
     if kind == "literal_error":
-        choices = [
-            c.strip("'")
-            for c in str(error.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(", ")
-        ]
-        return path, _choice_message(str(path[-1]), value, choices), False
-    return path, _value_message(kind, error, value), False
+        expected = str(ctx.get("expected", "")).replace(" or ", ", ")
+        choices = [c.strip("'") for c in expected.split(", ")]
+        return [(path, _choice_message(str(path[-1]), value, choices), False)]
+    return [(path, _value_message(kind, error, value), False)]
+
+
+def _unknown_keys_of_any_set(path: KeyPath, table: Dict[str, Any]) -> List[Described]:
+    """Without a rule the set's model is unknown; still report keys no set takes."""
+    known = sorted({key for model in RULE_MODELS.values() for key in _keys_of(model)})
+    return [
+        ((*path, key), f"unknown key {key!r}{_did_you_mean(key, known)}", True)
+        for key in table
+        if key not in known
+    ]
 
 
 _EXPECTED = {
@@ -110,6 +125,8 @@ def _missing_message(path: KeyPath, document: Any) -> str:
     table = path[:-1]
     if key == "rule":
         return f"missing required key 'rule' (one of {_quoted(RULE_MODELS)})"
+    if key == "type" and len(table) == 2 and table[0] == "sets":
+        return f"missing required key 'type' (one of {_quoted(SF_TYPES)})"
     model = _model_for(table, document)
     rule = _get(document, table + ("rule",)) if model in RULE_MODELS.values() else None
     why = f" (required by rule {rule!r})" if rule else ""
@@ -124,10 +141,10 @@ def _unknown_key_message(path: KeyPath, document: Any) -> str:
         users = [rule for rule, m in RULE_MODELS.items() if key in _keys_of(m)]
         if users:
             rule = _get(document, table + ("rule",))
-            noun = "rule" if len(users) == 1 else "rules"
+            who = f"rule {users[0]!r} takes" if len(users) == 1 else f"rules {_quoted(users)} take"
             return (
-                f"key {key!r} does not apply to rule {rule!r} (only {noun} {_quoted(users)} "
-                "take it); remove it or change the rule"
+                f"key {key!r} does not apply to rule {rule!r} (only {who} it); "
+                "remove it or change the rule"
             )
     allowed = _keys_of(model) if model is not None else []
     suggestion = _did_you_mean(key, allowed)

@@ -1,14 +1,17 @@
 """The spec language as pydantic models: every rule a spec must obey is declared here.
 
 The generator trusts a validated :class:`Spec` completely and never re-checks it. Constraints on
-single values live in the field types; rules that tie fields of one set together live in the set's
-validator; rules that need the spec-wide cutoff or element list live in :meth:`Spec._cross_check`.
+single values live in the field types. Rules that tie fields of one set together are field
+validators reading the set's earlier fields (``info.data``), so that they are reported in the
+same run as every other mistake of the file; the spec-wide default cutoff reaches them through
+:data:`_DEFAULT_CUTOFF` while a :class:`Spec` validates. Rules over the whole spec (the size
+guard) run last, in :meth:`Spec._check_size`.
 """
 
 from __future__ import annotations
 
-import difflib
-from typing import Any, Dict, Iterator, List, Literal, Optional, Tuple, Type, Union
+import contextvars
+from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Type, Union
 
 from pydantic import (
     BaseModel,
@@ -17,12 +20,13 @@ from pydantic import (
     StrictBool,
     ValidationError,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Annotated
 
-from ._types import Checked, Integer, Real, describe_toml_value
+from ._types import Checked, Integer, Real, validate_element, validate_lambda
 from .elements import ATOMIC_NUMBER
 from .errors import KeyPath
 from .sftypes import SF_TYPES, SFTypeName
@@ -36,49 +40,44 @@ Length = Annotated[float, Real(gt=0, le=MAX_LENGTH)]
 NonNegativeLength = Annotated[float, Real(ge=0, le=MAX_LENGTH)]
 Eta = Annotated[float, Real(gt=0)]
 Zeta = Annotated[float, Real(ge=1)]
-PairCount = Annotated[int, Integer(ge=2, le=DEFAULT_MAX_LINES)]
+PairCount = Annotated[int, Integer(ge=2)]
+ElementSymbol = Annotated[
+    str, Checked(validate_element, {"type": "string", "enum": list(ATOMIC_NUMBER)})
+]
+Lambda = Annotated[float, Checked(validate_lambda, {"type": "number", "enum": [-1, 1]})]
+ANGULAR_TYPES: List[Any] = [name for name, t in SF_TYPES.items() if t.angular]
+
+# The spec's default cutoff while a Spec validates (None if it is itself invalid or unknown).
+_DEFAULT_CUTOFF: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
+    "sfcompile_default_cutoff", default=None
+)
 
 
-def _validate_element(value: Any) -> str:
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "element_type",
-            'expected a chemical symbol such as "Cu", got {got}',
-            {"got": describe_toml_value(value)},
-        )
-    if value in ATOMIC_NUMBER:
-        return value
-    hint = _suggest_element(value)
-    raise PydanticCustomError(
-        "element_unknown",
-        "unknown chemical symbol {value}{hint} (symbols are case-sensitive, H to No)",
-        {"value": repr(value), "hint": hint},
+def rule_error(message: str, anchor: str = "value", key: str = "") -> PydanticCustomError:
+    """A rule violation. ``anchor`` says where to point: the value, the key, or the table that
+    lacks the key; ``key`` moves the report to a sibling key of the validated field."""
+    return PydanticCustomError(
+        "spec_rule", "{detail}", {"detail": message, "anchor": anchor, "key": key}
     )
 
 
-def _suggest_element(value: str) -> str:
-    folded = {symbol.lower(): symbol for symbol in ATOMIC_NUMBER}
-    match = folded.get(value.strip().lower())
-    if match is None:
-        close = difflib.get_close_matches(value, list(ATOMIC_NUMBER), n=1, cutoff=0.6)
-        match = close[0] if close else None
-    return f"; did you mean {match!r}?" if match else ""
-
-
-def _validate_lambda(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in (-1, 1):
-        raise PydanticCustomError(
-            "lambda_value",
-            "expected -1 or 1 (lambda selects the sign of the cosine term), got {got}",
-            {"got": describe_toml_value(value)},
+def _raise_at(items: Sequence[Tuple[KeyPath, PydanticCustomError]]) -> None:
+    """Raise several errors at once, each at its own location (relative to the field)."""
+    if items:
+        raise ValidationError.from_exception_data(
+            "sfcompile", [InitErrorDetails(type=e, loc=loc, input=None) for loc, e in items]
         )
-    return float(value)
 
 
-ElementSymbol = Annotated[
-    str, Checked(_validate_element, {"type": "string", "enum": list(ATOMIC_NUMBER)})
-]
-Lambda = Annotated[float, Checked(_validate_lambda, {"type": "number", "enum": [-1, 1]})]
+def _repeats(values: List[Any], key: str, why: str = "") -> None:
+    first: Dict[Any, int] = {}
+    problems = []
+    for i, value in enumerate(values):
+        if value in first:
+            message = f"{value!r} is listed twice (also at {key}[{first[value]}]){why}"
+            problems.append(((i,), rule_error(message)))
+        first.setdefault(value, i)
+    _raise_at(problems)
 
 
 class StrictModel(BaseModel):
@@ -107,11 +106,8 @@ class OutputOptions(StrictModel):
     )
 
 
-ANGULAR_TYPES: List[Any] = [name for name, t in SF_TYPES.items() if t.angular]
-
-
 class SetBase(StrictModel):
-    # Editors cannot see the set validator; tell them the zetas rule in the schema too.
+    # Editors cannot run the validators; tell them the zetas rule in the schema too.
     model_config = ConfigDict(
         json_schema_extra={
             "if": {"properties": {"type": {"enum": ANGULAR_TYPES}}, "required": ["type"]},
@@ -128,11 +124,36 @@ class SetBase(StrictModel):
         None, description="Cutoff radius of this set; defaults to the spec's cutoff."
     )
     zetas: Optional[Annotated[List[Zeta], Field(min_length=1)]] = Field(
-        None, description="Angular types only (required there): exponents zeta, each >= 1."
+        None,
+        validate_default=True,
+        description="Angular types only (required there): exponents zeta, each >= 1.",
     )
     lambdas: Optional[Annotated[List[Lambda], Field(min_length=1)]] = Field(
-        None, description="Angular types only: values of lambda, each -1 or 1. Default [-1, 1]."
+        None,
+        validate_default=True,
+        description="Angular types only: values of lambda, each -1 or 1. Default [-1, 1].",
     )
+
+    @field_validator("zetas", "lambdas")
+    @classmethod
+    def _angular_only(cls, values: Optional[List[float]], info: ValidationInfo) -> Any:
+        sftype = info.data.get("type")
+        angular = sftype is not None and SF_TYPES[sftype].angular
+        key = str(info.field_name)
+        if values is None and angular and key == "zetas":
+            raise rule_error(
+                f"missing required key 'zetas': type {sftype!r} is angular and needs a "
+                "list of exponents zeta >= 1, e.g. zetas = [1, 4]",
+                anchor="table",
+            )
+        if values is not None and sftype is not None and not angular:
+            raise rule_error(
+                f"key {key!r} does not apply to type {sftype!r} (only angular types take "
+                "it); remove it",
+                anchor="key",
+            )
+        _repeats(values or [], key, "; repeated values give duplicate symmetry functions")
+        return values
 
     @property
     def pair_count(self) -> int:
@@ -151,38 +172,6 @@ class SetBase(StrictModel):
     def line_count(self, n_elements: int) -> int:
         per_pair = len(self.zetas or ()) * len(self.effective_lambdas()) if self.angular else 1
         return SF_TYPES[self.type].combination_count(n_elements) * self.pair_count * per_pair
-
-    def _type_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        if self.angular and self.zetas is None:
-            yield (), f"missing required key 'zetas' (type {self.type!r} is angular)"
-        if not self.angular:
-            for key in ("zetas", "lambdas"):
-                if getattr(self, key) is not None:
-                    yield (
-                        (key,),
-                        (f"does not apply to type {self.type!r} (only angular types take it)"),
-                    )
-        for key in ("zetas", "lambdas"):
-            values = getattr(self, key) or []
-            seen: dict[float, int] = {}
-            for i, value in enumerate(values):
-                if value in seen:
-                    yield (
-                        (key, i),
-                        (
-                            f"{value!r} is listed twice (also at {key}[{seen[value]}]); "
-                            "repeated values give duplicate symmetry functions"
-                        ),
-                    )
-                seen.setdefault(value, i)
-
-    def _rule_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        return iter(())
-
-    @model_validator(mode="after")
-    def _check_set(self) -> SetBase:
-        _raise_located(type(self).__name__, [*self._type_problems(), *self._rule_problems()])
-        return self
 
 
 class GeneratedRadialSet(SetBase):
@@ -205,15 +194,41 @@ class Gastegger2018Set(GeneratedRadialSet):
         description="Lower end of the radial grid (center: > 0; shift: >= 0)."
     )
     r_upper: Optional[Length] = Field(
-        None, description="Upper end of the radial grid; defaults to the set's cutoff."
+        None,
+        validate_default=True,
+        description="Upper end of the radial grid; defaults to the set's cutoff.",
     )
 
-    def _rule_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        if self.mode == "center" and self.r_lower == 0:
-            yield (
-                ("r_lower",),
-                ("expected r_lower > 0 in mode 'center' (eta = 1/(2 r^2) is infinite at 0), got 0"),
+    @field_validator("r_lower")
+    @classmethod
+    def _positive_in_center_mode(cls, r_lower: float, info: ValidationInfo) -> float:
+        if info.data.get("mode") == "center" and r_lower == 0:
+            raise rule_error(
+                f"expected r_lower > 0 in mode 'center' (eta = 1/(2 r^2) is infinite at r = 0), "
+                f"got {r_lower!r}"
             )
+        return r_lower
+
+    @field_validator("r_upper")
+    @classmethod
+    def _ordered(cls, r_upper: Optional[float], info: ValidationInfo) -> Optional[float]:
+        r_lower = info.data.get("r_lower")
+        if "cutoff" not in info.data:  # the set's own cutoff is invalid: reported already
+            return r_upper
+        own = info.data["cutoff"]
+        cutoff = own if own is not None else _DEFAULT_CUTOFF.get()
+        whose = "this set's cutoff" if own is not None else "the spec's cutoff"
+        problems = []
+        if r_upper is not None and cutoff is not None and r_upper > cutoff:
+            message = f"expected r_upper <= {whose} ({cutoff!r}), got {r_upper!r}"
+            problems.append(((), rule_error(message)))
+        upper = cutoff if r_upper is None else r_upper
+        if r_lower is not None and upper is not None and r_lower >= upper:
+            bound = "r_upper" if r_upper is not None else f"r_upper, which defaults to {whose}"
+            message = f"expected r_lower < {bound} ({upper!r}), got {r_lower!r}"
+            problems.append(((), rule_error(message, key="r_lower")))
+        _raise_at(problems)
+        return r_upper
 
 
 class Imbalzano2018Set(GeneratedRadialSet):
@@ -239,19 +254,20 @@ class CustomSet(SetBase):
         description="Gaussian widths eta, each > 0; one per r_shift."
     )
 
+    @field_validator("eta")
+    @classmethod
+    def _one_eta_per_shift(cls, eta: List[float], info: ValidationInfo) -> List[float]:
+        r_shift = info.data.get("r_shift")
+        if r_shift is not None and len(r_shift) != len(eta):
+            raise rule_error(
+                f"has {len(eta)} values but r_shift has {len(r_shift)}; "
+                "give exactly one eta per r_shift"
+            )
+        return eta
+
     @property
     def pair_count(self) -> int:
         return len(self.r_shift)
-
-    def _rule_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        if len(self.r_shift) != len(self.eta):
-            yield (
-                ("eta",),
-                (
-                    f"has {len(self.eta)} values but r_shift has {len(self.r_shift)}; "
-                    "give exactly one eta per r_shift"
-                ),
-            )
 
 
 SetSpec = Annotated[
@@ -284,6 +300,26 @@ class Spec(StrictModel):
         description="The generated sets, written in this order."
     )
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _share_default_cutoff(cls, data: Any, handler: Any) -> Any:
+        cutoff = data.get("cutoff") if isinstance(data, dict) else None
+        try:
+            valid: Optional[float] = Real(gt=0, le=MAX_LENGTH).validate(cutoff)
+        except PydanticCustomError:
+            valid = None
+        token = _DEFAULT_CUTOFF.set(valid)
+        try:
+            return handler(data)
+        finally:
+            _DEFAULT_CUTOFF.reset(token)
+
+    @field_validator("elements")
+    @classmethod
+    def _unique_elements(cls, elements: List[str]) -> List[str]:
+        _repeats(elements, "elements")
+        return elements
+
     def line_count(self) -> int:
         return sum(s.line_count(len(self.elements)) for s in self.sets)
 
@@ -291,7 +327,9 @@ class Spec(StrictModel):
         """Accepted but dubious input, located by key path (the earlier tool's warnings)."""
         found: List[Tuple[KeyPath, str]] = []
         for i, s in enumerate(self.sets):
-            if isinstance(s, Imbalzano2018Set) and s.mode == "center" and s.nb_param_pairs == 2:
+            if not isinstance(s, Imbalzano2018Set):
+                continue
+            if s.mode == "center" and s.nb_param_pairs == 2:
                 found.append(
                     (
                         ("sets", i, "nb_param_pairs"),
@@ -299,77 +337,25 @@ class Spec(StrictModel):
                         "etas (1/r_c^2), i.e. duplicate symmetry functions; use 3 or more pairs",
                     )
                 )
-            if isinstance(s, Imbalzano2018Set):
-                for key in ("r_lower", "r_upper"):
-                    if getattr(s, key) is not None:
-                        found.append(
-                            (("sets", i, key), "is ignored by rule 'imbalzano2018'; remove it")
-                        )
+            for key in ("r_lower", "r_upper"):
+                if getattr(s, key) is not None:
+                    ignored = "is ignored by rule 'imbalzano2018'; remove it"
+                    found.append((("sets", i, key), ignored))
         return found
 
-    def _element_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        first: dict[str, int] = {}
-        for i, symbol in enumerate(self.elements):
-            if symbol in first:
-                yield (
-                    ("elements", i),
-                    (f"{symbol!r} is listed twice (also at elements[{first[symbol]}])"),
-                )
-            first.setdefault(symbol, i)
-
-    def _range_problems(self) -> Iterator[Tuple[KeyPath, str]]:
-        for i, s in enumerate(self.sets):
-            if not isinstance(s, Gastegger2018Set):
-                continue
-            cutoff = s.effective_cutoff(self.cutoff)
-            upper = cutoff if s.r_upper is None else s.r_upper
-            if s.r_upper is not None and s.r_upper > cutoff:
-                yield (
-                    ("sets", i, "r_upper"),
-                    (f"expected r_upper <= cutoff ({cutoff}), got {s.r_upper}"),
-                )
-            if s.r_lower >= upper:
-                where = "r_upper" if s.r_upper is not None else "the cutoff (r_upper's default)"
-                yield (
-                    ("sets", i, "r_lower"),
-                    (f"expected r_lower < {where} ({upper}), got {s.r_lower}"),
-                )
-
-    def _size_problems(self, limit: int) -> Iterator[Tuple[KeyPath, str]]:
-        count = self.line_count()
-        if count > limit:
-            yield (
-                (),
-                (
-                    f"this spec would produce {count:,} symmetry-function lines, more than the "
-                    f"limit of {limit:,}; raise [output] max_lines (or pass --max-lines) if you "
-                    "really mean it"
-                ),
-            )
-
     @model_validator(mode="after")
-    def _cross_check(self, info: ValidationInfo) -> Spec:
+    def _check_size(self, info: ValidationInfo) -> Spec:
+        """Refuse huge specs before anything is generated (counted, not built)."""
         override = (info.context or {}).get("max_lines")
         limit = self.output.max_lines if override is None else int(override)
-        problems = [*self._element_problems(), *self._range_problems()]
-        if not problems:
-            problems.extend(self._size_problems(limit))
-        _raise_located("Spec", problems)
-        return self
-
-
-def _raise_located(title: str, problems: List[Tuple[KeyPath, str]]) -> None:
-    """Raise every problem at once, each at its own key path (relative to the model)."""
-    if not problems:
-        return
-    raise ValidationError.from_exception_data(
-        title,
-        [
-            InitErrorDetails(
-                type=PydanticCustomError("spec_rule", "{detail}", {"detail": message}),
-                loc=path,
-                input=None,
+        counts = [s.line_count(len(self.elements)) for s in self.sets]
+        if sum(counts) > limit:
+            largest = max(range(len(counts)), key=counts.__getitem__)
+            alone = f" (this set alone: {counts[largest]:,})" if len(counts) > 1 else ""
+            message = (
+                f"this spec would produce {sum(counts):,} symmetry-function lines{alone}, "
+                f"more than the limit of {limit:,}; raise [output] max_lines (or pass "
+                "--max-lines) if you really mean it"
             )
-            for path, message in problems
-        ],
-    )
+            _raise_at([(("sets", largest), rule_error(message, anchor="key"))])
+        return self

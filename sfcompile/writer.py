@@ -53,5 +53,7 @@ def _mode_for(target: Path) -> int:
 def _error(target: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
     if isinstance(exc, IsADirectoryError):
-        reason = "is a directory; give a file name"
+        reason = "it is a directory; give a file name"
+    elif isinstance(exc, FileNotFoundError) and not target.parent.is_dir():
+        reason = f"directory '{target.parent}' does not exist"
     return OutputError([Diagnostic("error", f"cannot write the output: {reason}", str(target))])

@@ -1,0 +1,460 @@
+"""The command line through ``sfcompile.cli.main(argv, stdout, stderr)``; twice as a real process.
+
+Every test runs in its own temporary directory (the working directory), so relative names such
+as ``spec.toml`` and ``out.nn`` appear in messages as written.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import types
+from pathlib import Path
+from typing import List, Optional, TextIO, Tuple
+
+import pytest
+
+import sfcompile.writer
+from sfcompile import __version__
+from sfcompile.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+COMMITTED_SCHEMA = REPO / "schemas" / "sfcompile.schema.json"
+
+VALID = textwrap.dedent(
+    """\
+    elements = ["H", "O"]
+    cutoff = 6.0
+
+    [[sets]]
+    type = "radial"
+    rule = "gastegger2018"
+    mode = "center"
+    nb_param_pairs = 3
+    r_lower = 1.5
+    """
+)
+INVALID = VALID.replace("cutoff = 6.0", "cutoff = -6.0")
+INVALID_MESSAGE = "spec.toml:2:10: error: cutoff: expected a number > 0 and <= 1000.0, got -6.0"
+HEADER_LINES = 3  # tool and version, spec name, spec sha256
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SFCOMPILE_DEBUG", raising=False)
+
+
+def run(*argv: str, stdout: Optional[TextIO] = None) -> Tuple[int, str, str]:
+    out = io.StringIO() if stdout is None else stdout
+    err = io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue() if isinstance(out, io.StringIO) else "", err.getvalue()
+
+
+def write(path: Path, text: str = VALID) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def compiled(*argv: str) -> str:
+    """Stdout of a successful run (asserting exit 0 and an empty stderr)."""
+    code, out, err = run(*argv)
+    assert (code, err) == (0, ""), err
+    assert out.count("symfunction_short ") == 12
+    return out
+
+
+def body(text: str) -> str:
+    """The output without its provenance header."""
+    return text.split("\n", HEADER_LINES)[HEADER_LINES]
+
+
+def temp_files(directory: Path) -> List[str]:
+    return sorted(p.name for p in directory.glob(".*.tmp"))
+
+
+# --- the default command ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "options", [[], ["-q"], ["--strict"], ["--max-lines", "100"]], ids=lambda o: " ".join(o)
+)
+def test_shorthand_equals_compile(tmp_path: Path, options: List[str]) -> None:
+    write(tmp_path / "spec.toml")
+    full = compiled("compile", "spec.toml", *options)
+    assert compiled("spec.toml", *options) == full
+    assert compiled(*options, "spec.toml") == full
+
+
+# --- -o FILE ---------------------------------------------------------------------------------
+
+
+def test_output_file_is_written_and_stdout_stays_empty(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    expected = compiled("spec.toml")
+    assert run("spec.toml", "-o", "out.nn") == (0, "", "")
+    assert (tmp_path / "out.nn").read_bytes() == expected.encode()
+    assert temp_files(tmp_path) == []
+
+
+def test_output_file_replaces_an_existing_one_keeping_its_mode(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    target = tmp_path / "out.nn"
+    target.write_text("old content\n")
+    target.chmod(0o640)
+    assert run("spec.toml", "--output", "out.nn") == (0, "", "")
+    assert target.read_text() == compiled("spec.toml")
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert temp_files(tmp_path) == []
+
+
+OLD = b"# the previous block, which must survive\n"
+
+
+def test_invalid_spec_leaves_the_output_untouched(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml", INVALID)
+    (tmp_path / "out.nn").write_bytes(OLD)
+    assert run("spec.toml", "-o", "out.nn") == (2, "", INVALID_MESSAGE + "\n")
+    assert (tmp_path / "out.nn").read_bytes() == OLD
+    assert temp_files(tmp_path) == []
+
+
+def assert_write_failure(err: str, reason: str) -> None:
+    """The diagnostic names the output file and the reason; one line, no traceback."""
+    pattern = rf"out\.nn: error: cannot write the output: {re.escape(reason)}\n"
+    assert re.fullmatch(pattern, err), err
+
+
+@pytest.mark.parametrize("failing", ["replace", "fsync"])
+def test_failed_write_leaves_the_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    write(tmp_path / "spec.toml")
+    expected = compiled("spec.toml")
+    (tmp_path / "out.nn").write_bytes(OLD)
+    seen: List[str] = []
+
+    def fail(*args: object) -> None:
+        # by now the temporary file exists next to the target
+        (temp,) = temp_files(tmp_path)
+        assert temp.startswith(".out.nn.")
+        assert (tmp_path / temp).read_text() == expected  # written and flushed
+        seen.append(temp)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sfcompile.writer.os, failing, fail)
+    code, out, err = run("spec.toml", "-o", "out.nn")
+    assert len(seen) == 1
+    assert (code, out) == (2, "")
+    assert_write_failure(err, "No space left on device")
+    assert (tmp_path / "out.nn").read_bytes() == OLD
+    assert temp_files(tmp_path) == []
+
+
+def test_output_to_a_directory(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    (tmp_path / "out.nn").mkdir()
+    code, out, err = run("spec.toml", "-o", "out.nn")
+    assert (code, out) == (2, "")
+    assert_write_failure(err, "it is a directory; give a file name")
+    assert list((tmp_path / "out.nn").iterdir()) == []
+
+
+def test_output_into_a_missing_directory(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    code, out, err = run("spec.toml", "-o", "missing/out.nn")
+    assert (code, out) == (2, "")
+    assert err == (
+        "missing/out.nn: error: cannot write the output: directory 'missing' does not exist\n"
+    )
+    assert not (tmp_path / "missing").exists()
+
+
+# --- argument handling (argparse prints to the process's streams) ---------------------------
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", __version__)
+    code, out, err = run("--version")
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.out + out == f"sfcompile {__version__}\n"
+    assert captured.err + err == ""
+
+
+def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run("--help")
+    text = capsys.readouterr().out + out
+    assert code == 0
+    assert text.startswith("usage: sfcompile ")
+    for expected in (
+        "compile   compile a spec (the default command)",
+        "schema    print the JSON Schema of the spec format",
+        "examples:",
+        "sfcompile spec.toml > input.nn",
+        "sfcompile spec.toml -o sf-block.nn",
+        "sfcompile compile --strict spec.toml",
+        "sfcompile schema > sfcompile.schema.json",
+        "'sfcompile SPEC' is short for 'sfcompile compile SPEC'",
+        "Use '-' as SPEC to read standard input.",
+        "exit codes: 0 ok,",
+        "2 invalid spec, usage or unwritable output, 3 internal error",
+    ):
+        assert expected in text
+
+
+def test_compile_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run("compile", "--help")
+    text = capsys.readouterr().out + out
+    assert code == 0
+    assert text.startswith("usage: sfcompile compile ")
+    for expected in ("-o FILE, --output FILE", "--max-lines N", "--strict", "-q, --quiet"):
+        assert expected in text
+    assert "examples:" in text
+    assert "exit codes: 0 ok," in text
+
+
+def test_no_arguments_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run()
+    captured = capsys.readouterr()
+    assert (code, out, captured.out) == (2, "", "")
+    lines = (captured.err + err).splitlines()
+    assert lines[0].startswith("usage: sfcompile ")
+    assert lines[-1] == "sfcompile: error: give a spec file (sfcompile SPEC) or a command"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--bogus", "spec.toml"], "unrecognized arguments: --bogus"),
+        (["spec.toml", "--bogus"], "unrecognized arguments: --bogus"),
+        (["compile"], "the following arguments are required: SPEC"),
+        (
+            ["spec.toml", "--max-lines", "0"],
+            "argument --max-lines: expected a positive integer, got 0",
+        ),
+        (
+            ["spec.toml", "--max-lines", "many"],
+            "argument --max-lines: expected a positive integer, got 'many'",
+        ),
+        (["schema", "extra"], "unrecognized arguments: extra"),
+    ],
+    ids=[
+        "unknown-option-first",
+        "unknown-option-last",
+        "no-spec",
+        "max-lines-0",
+        "max-lines-word",
+        "schema-extra",
+    ],
+)
+def test_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: List[str], message: str
+) -> None:
+    write(tmp_path / "spec.toml")
+    code, out, err = run(*argv)
+    captured = capsys.readouterr()
+    assert (code, out, captured.out) == (2, "", "")
+    text = captured.err + err
+    assert "Traceback" not in text
+    assert f"error: {message}\n" in text
+
+
+def test_usage_errors_go_to_the_given_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run("--bogus", "spec.toml")
+    assert code == 2
+    assert "unrecognized arguments: --bogus" in err
+    assert capsys.readouterr() == ("", "")
+
+
+def test_unknown_option_after_the_spec_shows_the_compile_usage() -> None:
+    code, out, err = run("spec.toml", "--bogus")
+    assert (code, out) == (2, "")
+    assert err.startswith("usage: sfcompile compile ")
+    assert err.endswith("error: unrecognized arguments: --bogus\n")
+
+
+def test_help_and_version_go_to_the_given_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("--version")[:2] == (0, f"sfcompile {sfcompile.__version__}\n")
+    code, out, _ = run("--help")
+    assert code == 0 and out.startswith("usage: sfcompile ")
+    assert capsys.readouterr() == ("", "")
+
+
+# --- standard input --------------------------------------------------------------------------
+
+
+def feed_stdin(monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(content)))
+
+
+@pytest.mark.parametrize("argv", [["-"], ["compile", "-"], ["-q", "-"]], ids=" ".join)
+def test_spec_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: List[str]) -> None:
+    write(tmp_path / "spec.toml")
+    from_file = compiled("spec.toml")
+    feed_stdin(monkeypatch, VALID.encode())
+    text = compiled(*argv)
+    lines = text.splitlines()
+    assert lines[1] == "# spec: <stdin>"
+    assert lines[2] == f"# spec sha256: {hashlib.sha256(VALID.encode()).hexdigest()}"
+    assert body(text) == body(from_file)
+
+
+def test_invalid_spec_from_stdin_is_located(monkeypatch: pytest.MonkeyPatch) -> None:
+    feed_stdin(monkeypatch, INVALID.encode())
+    assert run("-") == (2, "", INVALID_MESSAGE.replace("spec.toml", "<stdin>") + "\n")
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+def test_schema_equals_the_committed_file() -> None:
+    code, out, err = run("schema")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == json.loads(COMMITTED_SCHEMA.read_text(encoding="utf-8"))
+    assert out == COMMITTED_SCHEMA.read_text(encoding="utf-8")
+
+
+# --- the output: provenance header and determinism -------------------------------------------
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    assert compiled("spec.toml") == compiled("spec.toml")
+    run("spec.toml", "-o", "first.nn")
+    run("spec.toml", "-o", "second.nn")
+    assert (tmp_path / "first.nn").read_bytes() == (tmp_path / "second.nn").read_bytes()
+
+
+def test_provenance_header(tmp_path: Path) -> None:
+    spec = write(tmp_path / "some" / "dir" / "my-spec.toml")
+    text = compiled(str(spec))
+    lines = text.splitlines()
+    assert lines[0].startswith(f"# Generated by sfcompile {__version__} ")
+    assert lines[1] == "# spec: my-spec.toml"
+    assert lines[2] == f"# spec sha256: {hashlib.sha256(spec.read_bytes()).hexdigest()}"
+    assert str(tmp_path) not in text
+    assert lines[HEADER_LINES].strip() == ""  # a blank line, then the first set
+    assert lines[HEADER_LINES + 1].startswith("####")
+
+
+def test_same_spec_in_another_directory_gives_the_same_output(tmp_path: Path) -> None:
+    first = write(tmp_path / "a" / "spec.toml")
+    second = write(tmp_path / "b" / "c" / "spec.toml")
+    assert compiled(str(first)) == compiled(str(second)) == compiled("a/spec.toml")
+
+
+def test_sha256_changes_with_the_bytes_not_the_meaning(tmp_path: Path) -> None:
+    plain = compiled(str(write(tmp_path / "spec.toml")))
+    commented = compiled(str(write(tmp_path / "spec.toml", "# a comment\n" + VALID)))
+    assert plain.splitlines()[2] != commented.splitlines()[2]
+    assert body(plain) == body(commented)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"#:schema ./x.json\n" + VALID.encode(), b"\xef\xbb\xbf" + VALID.encode()],
+    ids=["schema-comment", "utf-8-bom"],
+)
+def test_accepted_prefixes(tmp_path: Path, content: bytes) -> None:
+    (tmp_path / "spec.toml").write_bytes(content)
+    text = compiled("spec.toml")
+    assert text.splitlines()[2] == f"# spec sha256: {hashlib.sha256(content).hexdigest()}"
+    write(tmp_path / "plain.toml")
+    assert body(text) == body(compiled("plain.toml"))
+
+
+# --- failures of the environment and of sfcompile itself -------------------------------------
+
+
+class BrokenPipe(io.StringIO):
+    """A standard output whose reader has gone away (``sfcompile spec.toml | head -0``)."""
+
+    attempts = 0
+
+    def write(self, text: str) -> int:
+        self.attempts += 1
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+
+def test_broken_pipe_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "spec.toml")
+    # sfcompile points the process's stdout at /dev/null after a broken pipe: keep pytest's
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    stdout = BrokenPipe()
+    code, _, err = run("spec.toml", stdout=stdout)
+    assert stdout.attempts == 1
+    assert (code, err) == (0, "")
+
+
+def test_internal_error_is_reported_as_a_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "spec.toml")
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("sfcompile.cli.render_loaded", broken)
+    code, out, err = run("spec.toml")
+    assert (code, out) == (3, "")
+    assert "Traceback" not in err
+    lines = err.splitlines()
+    assert lines[0] == "sfcompile: internal error: RuntimeError: boom"
+    assert "This is a bug in sfcompile" in lines[1]
+    assert "SFCOMPILE_DEBUG=1" in lines[1]
+
+
+def test_internal_error_is_raised_with_sfcompile_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "spec.toml")
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("sfcompile.cli.render_loaded", broken)
+    monkeypatch.setenv("SFCOMPILE_DEBUG", "1")
+    with pytest.raises(RuntimeError, match="boom"):
+        run("spec.toml")
+
+
+# --- as a real process -----------------------------------------------------------------------
+
+
+def run_process(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SFCOMPILE_DEBUG"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return subprocess.run(
+        [sys.executable, "-m", "sfcompile", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_python_m_sfcompile(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    process = run_process(tmp_path, "spec.toml")
+    assert (process.returncode, process.stderr) == (0, "")
+    assert process.stdout.startswith(f"# Generated by sfcompile {__version__} ")
+    assert process.stdout == compiled("spec.toml")
+
+
+def test_python_m_sfcompile_invalid_spec(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml", INVALID)
+    process = run_process(tmp_path, "spec.toml")
+    assert (process.returncode, process.stdout) == (2, "")
+    assert process.stderr == INVALID_MESSAGE + "\n"
