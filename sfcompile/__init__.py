@@ -4,6 +4,7 @@ __version__ = "0.1.0"
 
 from .compiler import SpecWarning, compile_spec, load
 from .errors import Diagnostic, SfcompileError, SpecError
+from .legacy import SymFuncParamGenerator
 
 load_spec = load
 
@@ -12,6 +13,7 @@ __all__ = [
     "SfcompileError",
     "SpecError",
     "SpecWarning",
+    "SymFuncParamGenerator",
     "__version__",
     "compile_spec",
     "load",
