@@ -18,6 +18,27 @@ def golden_cases() -> List[Dict[str, Any]]:
     return cases
 
 
+# A small valid spec: 2 elements x 2 neighbours x 3 pairs = 12 lines. Tests change one thing.
+VALID = """\
+elements = ["H", "O"]
+cutoff = 6.0
+
+[[sets]]
+type = "radial"
+rule = "gastegger2018"
+mode = "center"
+nb_param_pairs = 3
+r_lower = 1.5
+"""
+
+
 @pytest.fixture
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run in an empty directory (diagnostics then name plain file names), without debug mode."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SFCOMPILE_DEBUG", raising=False)

@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 import types
 from pathlib import Path
 from typing import List, Optional, TextIO, Tuple
@@ -24,32 +23,17 @@ import pytest
 import sfcompile.writer
 from sfcompile import __version__
 from sfcompile.cli import main
+from tests.conftest import VALID
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED_SCHEMA = REPO / "schemas" / "sfcompile.schema.json"
 
-VALID = textwrap.dedent(
-    """\
-    elements = ["H", "O"]
-    cutoff = 6.0
-
-    [[sets]]
-    type = "radial"
-    rule = "gastegger2018"
-    mode = "center"
-    nb_param_pairs = 3
-    r_lower = 1.5
-    """
-)
 INVALID = VALID.replace("cutoff = 6.0", "cutoff = -6.0")
 INVALID_MESSAGE = "spec.toml:2:10: error: cutoff: expected a number > 0 and <= 1000.0, got -6.0"
 HEADER_LINES = 3  # tool and version, spec name, spec sha256
 
 
-@pytest.fixture(autouse=True)
-def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SFCOMPILE_DEBUG", raising=False)
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
 
 
 def run(*argv: str, stdout: Optional[TextIO] = None) -> Tuple[int, str, str]:

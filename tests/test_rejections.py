@@ -19,27 +19,11 @@ from typing import List, Tuple
 import pytest
 
 from sfcompile.cli import main
+from tests.conftest import VALID
 
 SPEC = "spec.toml"
 
-# A valid spec (2 elements x 2 neighbours x 3 pairs = 12 lines); cases below change one thing.
-VALID = """\
-elements = ["H", "O"]
-cutoff = 6.0
-
-[[sets]]
-type = "radial"
-rule = "gastegger2018"
-mode = "center"
-nb_param_pairs = 3
-r_lower = 1.5
-"""
-
-
-@pytest.fixture(autouse=True)
-def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("SFCOMPILE_DEBUG", raising=False)
+pytestmark = pytest.mark.usefixtures("in_tmp_path")
 
 
 def run_file(spec: str, *args: str) -> Tuple[int, str, str]:
