@@ -48,6 +48,7 @@ def _number_text(value: float) -> str:
 class _Bounded:
     gt: Optional[float] = None
     ge: Optional[float] = None
+    lt: Optional[float] = None
     le: Optional[float] = None
 
     def bounds_text(self) -> str:
@@ -56,6 +57,8 @@ class _Bounded:
             parts.append(f"> {_number_text(self.gt)}")
         if self.ge is not None:
             parts.append(f">= {_number_text(self.ge)}")
+        if self.lt is not None:
+            parts.append(f"< {_number_text(self.lt)}")
         if self.le is not None:
             parts.append(f"<= {_number_text(self.le)}")
         return " and ".join(parts)
@@ -64,6 +67,7 @@ class _Bounded:
         ok = (
             (self.gt is None or value > self.gt)
             and (self.ge is None or value >= self.ge)
+            and (self.lt is None or value < self.lt)
             and (self.le is None or value <= self.le)
         )
         if not ok:
@@ -79,6 +83,8 @@ class _Bounded:
             schema["exclusiveMinimum"] = self.gt
         if self.ge is not None:
             schema["minimum"] = self.ge
+        if self.lt is not None:
+            schema["exclusiveMaximum"] = self.lt
         if self.le is not None:
             schema["maximum"] = self.le
         return schema

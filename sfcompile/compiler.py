@@ -18,7 +18,13 @@ class SpecWarning(UserWarning):
 
 def render_loaded(loaded: LoadedSpec) -> str:
     """The symmetry-function block for an already validated spec."""
-    provenance = Provenance(loaded.source.file_name, loaded.source.sha256)
+    function = loaded.spec.cutoff_function
+    described = (
+        f"{function.type} (n2p2 cutoff_type {function.number}), alpha = {function.alpha!r}"
+        if function is not None
+        else ""
+    )
+    provenance = Provenance(loaded.source.file_name, loaded.source.sha256, described)
     return render_block(generate(loaded.spec), loaded.spec.output, provenance, __version__)
 
 

@@ -9,6 +9,7 @@ tool did; every numpy print option that affects the text is pinned so a user's g
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Dict, Sequence, Union
 
 import numpy as np
@@ -17,17 +18,31 @@ Number = Union[int, float]
 
 
 class NumberFormat:
-    """Formats reals at a fixed precision; values repeat a lot, so results are cached."""
+    """Formats reals in E notation at a fixed precision, or ``"full"``: with just enough digits
+    to read back as exactly the same double. Values repeat a lot, so results are cached."""
 
-    def __init__(self, precision: int) -> None:
-        self._spec = f".{precision}E"
+    def __init__(self, precision: Union[int, str]) -> None:
+        self._spec = "" if precision == "full" else f".{precision}E"
         self._cache: Dict[Number, str] = {}
 
     def real(self, value: Number) -> str:
         text = self._cache.get(value)
         if text is None:
-            text = self._cache[value] = format(value, self._spec)
+            text = format(value, self._spec) if self._spec else shortest_exact(value)
+            self._cache[value] = text
         return text
+
+
+def shortest_exact(value: Number) -> str:
+    """E notation with the fewest digits that read back as the same double (``2.5E-01``).
+
+    Python's ``repr`` finds the shortest round-tripping digit string; its digits are laid out
+    here in the E notation of the other precisions (at least one digit after the point).
+    """
+    sign, digits, exponent = Decimal(repr(float(value))).normalize().as_tuple()
+    assert isinstance(exponent, int)  # finite: the models refuse NaN and infinity
+    text = "".join(map(str, digits))
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{exponent + len(text) - 1:+03d}"
 
 
 def lambda_(value: float) -> str:

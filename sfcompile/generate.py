@@ -13,22 +13,39 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from .models import CustomSet, Gastegger2018Set, Imbalzano2018Set, SetBase, Spec
+from .models import (
+    CustomSet,
+    Gastegger2018Set,
+    GaussianSet,
+    Imbalzano2018Set,
+    PolySet,
+    SetBase,
+    Spec,
+)
 from .sftypes import SF_TYPES, Combination, SFType
 
 Number = Union[int, float]
 
 
 class SymmetryFunction(NamedTuple):
-    """One ``symfunction_short`` line, as numbers (formatting happens at render time)."""
+    """One ``symfunction_short`` line, as numbers (formatting happens at render time).
+
+    Gaussian types (2, 3, 9, 12, 13) use eta and r_shift (and lambda_, zeta when angular);
+    polynomial types (20-25) use the radial window [r_lower, cutoff] (and the angle window
+    [theta_left, theta_right] in degrees when angular) and the subtype (p1..p4, p1a..p4a, e).
+    """
 
     type_number: int
     combination: Combination  # central element, then neighbour element(s)
-    eta: Number
-    r_shift: Number
     cutoff: Number
+    eta: Optional[Number] = None
+    r_shift: Optional[Number] = None
     lambda_: Optional[float] = None
     zeta: Optional[Number] = None
+    r_lower: Optional[Number] = None
+    theta_left: Optional[Number] = None
+    theta_right: Optional[Number] = None
+    subtype: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -43,11 +60,13 @@ class GeneratedSet:
     settings: SetBase
     sftype: SFType
     elements: Tuple[str, ...]
-    cutoff: Number
-    grid: RadialGrid
-    zetas: Optional[np.ndarray]
-    lambdas: Optional[np.ndarray]
+    cutoff: Number  # the set's cutoff (polynomial sets: the largest window end)
     blocks: List[List[SymmetryFunction]]  # one block per element combination
+    grid: Optional[RadialGrid] = None  # Gaussian sets
+    zetas: Optional[np.ndarray] = None  # angular Gaussian sets
+    lambdas: Optional[np.ndarray] = None
+    windows: Optional[List[Tuple[Number, Number]]] = None  # polynomial sets: [r_l, r_c]
+    angles: Optional[List[Tuple[Number, Number]]] = None  # angular polynomial sets (degrees)
 
     @property
     def line_count(self) -> int:
@@ -76,7 +95,7 @@ def imbalzano2018(mode: str, n: int, cutoff: Number) -> RadialGrid:
     return RadialGrid(radii[1:][::-1], eta[::-1])
 
 
-def radial_grid(settings: SetBase, cutoff: Number) -> RadialGrid:
+def radial_grid(settings: GaussianSet, cutoff: Number) -> RadialGrid:
     if isinstance(settings, Gastegger2018Set):
         upper = cutoff if settings.r_upper is None else settings.r_upper
         return gastegger2018(settings.mode, settings.nb_param_pairs, settings.r_lower, upper)
@@ -97,17 +116,18 @@ def _block(
 ) -> List[SymmetryFunction]:
     number = sftype.number
     if not sftype.angular:
-        return [SymmetryFunction(number, combination, eta, rs, cutoff) for rs, eta in pairs]
+        return [
+            SymmetryFunction(number, combination, cutoff, eta=eta, r_shift=rs) for rs, eta in pairs
+        ]
     return [
-        SymmetryFunction(number, combination, eta, rs, cutoff, lam, zeta)
+        SymmetryFunction(number, combination, cutoff, eta=eta, r_shift=rs, lambda_=lam, zeta=zeta)
         for rs, eta in pairs
         for zeta in zetas
         for lam in lambdas
     ]
 
 
-def generate_set(spec: Spec, index: int) -> GeneratedSet:
-    settings = spec.sets[index]
+def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet:
     sftype = SF_TYPES[settings.type]
     cutoff = settings.effective_cutoff(spec.cutoff)
     grid = radial_grid(settings, cutoff)
@@ -116,19 +136,61 @@ def generate_set(spec: Spec, index: int) -> GeneratedSet:
     lambdas = settings.effective_lambdas() if sftype.angular else []
     blocks = [
         _block(sftype, combination, pairs, cutoff, zetas, lambdas)
-        for combination in sftype.combinations(spec.elements)
+        for combination in settings.combinations(spec.element_tuple)
     ]
     return GeneratedSet(
         index=index,
         settings=settings,
         sftype=sftype,
-        elements=tuple(spec.elements),
+        elements=spec.element_tuple,
         cutoff=cutoff,
+        blocks=blocks,
         grid=grid,
         zetas=np.array(zetas) if sftype.angular else None,
         lambdas=np.array(lambdas, dtype=float) if sftype.angular else None,
-        blocks=blocks,
     )
+
+
+def _poly_set(spec: Spec, index: int, settings: PolySet) -> GeneratedSet:
+    sftype = SF_TYPES[settings.type]
+    windows = settings.radial_windows(spec.cutoff)
+    angles: List[Optional[Tuple[Number, Number]]] = list(settings.angle_windows_list())
+    number = sftype.number
+    blocks = [
+        [
+            SymmetryFunction(
+                number,
+                combination,
+                right,
+                r_lower=left,
+                theta_left=angle[0] if angle else None,
+                theta_right=angle[1] if angle else None,
+                subtype=subtype,
+            )
+            for left, right in windows
+            for angle in angles or [None]
+            for subtype in settings.subtypes
+        ]
+        for combination in settings.combinations(spec.element_tuple)
+    ]
+    return GeneratedSet(
+        index=index,
+        settings=settings,
+        sftype=sftype,
+        elements=spec.element_tuple,
+        cutoff=max(right for _, right in windows),
+        blocks=blocks,
+        windows=windows,
+        angles=settings.angle_windows_list() if sftype.angular else None,
+    )
+
+
+def generate_set(spec: Spec, index: int) -> GeneratedSet:
+    settings = spec.sets[index]
+    if isinstance(settings, PolySet):
+        return _poly_set(spec, index, settings)
+    assert isinstance(settings, GaussianSet)
+    return _gaussian_set(spec, index, settings)
 
 
 def generate(spec: Spec) -> List[GeneratedSet]:

@@ -23,9 +23,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import __version__
 from .generate import GeneratedSet, RadialGrid, generate_set, radial_grid
-from .models import DEFAULT_MAX_LINES, RULE_MODELS, GeneratedRadialSet, PairCount, Spec
+from .models import (
+    DEFAULT_MAX_LINES,
+    RULE_MODELS,
+    GaussianSet,
+    GeneratedRadialSet,
+    PairCount,
+    Spec,
+)
 from .render import render_lines, render_overview
-from .sftypes import SF_TYPES, Combination
+from .sftypes import SF_TYPES as ALL_SF_TYPES
+from .sftypes import Combination
 
 Array = npt.NDArray[Any]
 Fields = dict[str, Any]  # one [[sets]] table of a spec, as plain Python values
@@ -33,6 +41,8 @@ Numbers = Union[Sequence[float], Array]
 
 GENERATED_RULES = [n for n, model in RULE_MODELS.items() if issubclass(model, GeneratedRadialSet)]
 MODES: tuple[str, ...] = get_args(GeneratedRadialSet.model_fields["mode"].annotation)
+# The earlier generator knew the Gaussian types only (n2p2 2, 3, 9, 12, 13).
+SF_TYPES = {name: t for name, t in ALL_SF_TYPES.items() if t.family == "gaussian"}
 TYPE_NAMES = list(SF_TYPES)
 # Parameters are checked before the type is known (or without it): any type of the kind will do.
 RADIAL_PLACEHOLDER = next(name for name, t in SF_TYPES.items() if not t.angular)
@@ -264,6 +274,7 @@ class SymFuncParamGenerator:
         except ValidationError as exc:
             return _problems(exc)
         settings = spec.sets[0]
+        assert isinstance(settings, GaussianSet)
         self._grid = radial_grid(settings, settings.effective_cutoff(spec.cutoff))
         self._radial = fields
         return []

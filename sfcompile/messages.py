@@ -15,7 +15,8 @@ from pydantic_core import ErrorDetails
 
 from ._types import describe_toml_value
 from .errors import KeyPath
-from .models import RULE_MODELS, OutputOptions, Spec
+from .models import CutoffFunction, OutputOptions, Spec
+from .set_models import RULES, RULES_OF_FAMILY, TAG_MODELS, set_tag
 from .sftypes import SF_TYPES
 
 Described = Tuple[KeyPath, str, bool]  # key path, message, point at the key (not the value)
@@ -38,7 +39,7 @@ def _user_path(loc: Sequence[Any]) -> KeyPath:
     path: List[Any] = []
     for i, part in enumerate(loc):
         after_set_index = i >= 2 and loc[i - 2] == "sets" and isinstance(loc[i - 1], int)
-        if after_set_index and part in RULE_MODELS:
+        if after_set_index and part in TAG_MODELS:
             continue
         path.append(part)
     return tuple(path)
@@ -61,12 +62,26 @@ def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> List[Describ
         return [(path, _unknown_key_message(path, document), True)]
     if kind == "union_tag_invalid":
         rule = _get(document, (*path, "rule"))
-        return [((*path, "rule"), _choice_message("rule", rule, list(RULE_MODELS)), False)]
+        return [((*path, "rule"), _choice_message("rule", rule, RULES), False)]
     if kind == "union_tag_not_found":
+        if isinstance(value, dict) and "rule" in value:  # present, but not a rule name
+            return [((*path, "rule"), _choice_message("rule", value["rule"], RULES), False)]
         if isinstance(value, dict):
             missing = (path, _missing_message((*path, "rule"), document), True)
             return [missing, *_unknown_keys_of_any_set(path, value)]
         return [(path, f"expected a table ([[sets]]), got {describe_toml_value(value)}", False)]
+    if kind == "literal_error" and path[-1:] == ("type",) and value in SF_TYPES:
+        family = SF_TYPES[value].family
+        rule = _get(document, (*path[:-1], "rule"))
+        kind_name = "polynomial" if family == "poly" else "Gaussian"
+        return [
+            (
+                path,
+                f"type {value!r} cannot use rule {rule!r}: {kind_name} types use rule "
+                f"{_quoted(RULES_OF_FAMILY[family])}",
+                False,
+            )
+        ]
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace(" or ", ", ")
         choices = [c.strip("'") for c in expected.split(", ")]
@@ -76,7 +91,7 @@ def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> List[Describ
 
 def _unknown_keys_of_any_set(path: KeyPath, table: Dict[str, Any]) -> List[Described]:
     """Without a rule the set's model is unknown; still report keys no set takes."""
-    known = sorted({key for model in RULE_MODELS.values() for key in _keys_of(model)})
+    known = sorted({key for model in TAG_MODELS.values() for key in _keys_of(model)})
     return [
         ((*path, key), f"unknown key {key!r}{_did_you_mean(key, known)}", True)
         for key in table
@@ -112,7 +127,9 @@ def _model_for(path: KeyPath, document: Any) -> Optional[Type[BaseModel]]:
     if path == ("output",):
         return OutputOptions
     if len(path) == 2 and path[0] == "sets":
-        return RULE_MODELS.get(_get(document, path + ("rule",)))
+        return TAG_MODELS.get(set_tag(_get(document, path)) or "")
+    if path == ("cutoff_function",):
+        return CutoffFunction
     return None
 
 
@@ -124,11 +141,11 @@ def _missing_message(path: KeyPath, document: Any) -> str:
     key = str(path[-1])
     table = path[:-1]
     if key == "rule":
-        return f"missing required key 'rule' (one of {_quoted(RULE_MODELS)})"
+        return f"missing required key 'rule' (one of {_quoted(RULES)})"
     if key == "type" and len(table) == 2 and table[0] == "sets":
         return f"missing required key 'type' (one of {_quoted(SF_TYPES)})"
     model = _model_for(table, document)
-    rule = _get(document, table + ("rule",)) if model in RULE_MODELS.values() else None
+    rule = _get(document, (*table, "rule")) if model in TAG_MODELS.values() else None
     why = f" (required by rule {rule!r})" if rule else ""
     return f"missing required key {key!r}{why}"
 
@@ -137,8 +154,11 @@ def _unknown_key_message(path: KeyPath, document: Any) -> str:
     key = str(path[-1])
     table = path[:-1]
     model = _model_for(table, document)
-    if model in RULE_MODELS.values():
-        users = [rule for rule, m in RULE_MODELS.items() if key in _keys_of(m)]
+    if model in TAG_MODELS.values():
+        users = sorted(
+            {tag.replace("poly_", "") for tag, m in TAG_MODELS.items() if key in _keys_of(m)},
+            key=RULES.index,
+        )
         if users:
             rule = _get(document, table + ("rule",))
             who = f"rule {users[0]!r} takes" if len(users) == 1 else f"rules {_quoted(users)} take"

@@ -1,96 +1,110 @@
 """The spec language as pydantic models: every rule a spec must obey is declared here.
 
 The generator trusts a validated :class:`Spec` completely and never re-checks it. Constraints on
-single values live in the field types. Rules that tie fields of one set together are field
-validators reading the set's earlier fields (``info.data``), so that they are reported in the
-same run as every other mistake of the file; the spec-wide default cutoff reaches them through
-:data:`_DEFAULT_CUTOFF` while a :class:`Spec` validates. Rules over the whole spec (the size
-guard) run last, in :meth:`Spec._check_size`.
+single values live in the field types; the ``[[sets]]`` tables are in :mod:`.set_models`; rules
+over the whole spec (the size guard) run last, in :meth:`Spec._check_size`.
 """
 
 from __future__ import annotations
 
-import contextvars
-from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, Type, Union
+from typing import Any, List, Literal, Optional, Tuple, Union
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
-from ._types import Checked, Integer, Real, validate_element, validate_lambda
+from ._model_base import (
+    DEFAULT_MAX_LINES,
+    MAX_LENGTH,
+    SPEC_CONTEXT,
+    ElementSymbol,
+    Length,
+    PairCount,
+    SpecContext,
+    StrictModel,
+    check_repeats,
+    raise_at,
+    rule_error,
+)
+from ._types import Checked, Integer, Real, describe_toml_value
 from .elements import ATOMIC_NUMBER
 from .errors import KeyPath
-from .sftypes import SF_TYPES, SFTypeName
-
-#: Longest cutoff or radius accepted, in the user's length unit (Å or Bohr in practice).
-MAX_LENGTH = 1000.0
-#: Default limit on the number of SF lines one spec may produce.
-DEFAULT_MAX_LINES = 100_000
-
-Length = Annotated[float, Real(gt=0, le=MAX_LENGTH)]
-NonNegativeLength = Annotated[float, Real(ge=0, le=MAX_LENGTH)]
-Eta = Annotated[float, Real(gt=0)]
-Zeta = Annotated[float, Real(ge=1)]
-PairCount = Annotated[int, Integer(ge=2)]
-ElementSymbol = Annotated[
-    str, Checked(validate_element, {"type": "string", "enum": list(ATOMIC_NUMBER)})
-]
-Lambda = Annotated[float, Checked(validate_lambda, {"type": "number", "enum": [-1, 1]})]
-ANGULAR_TYPES: List[Any] = [name for name, t in SF_TYPES.items() if t.angular]
-
-# The spec's default cutoff while a Spec validates (None if it is itself invalid or unknown).
-_DEFAULT_CUTOFF: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar(
-    "sfcompile_default_cutoff", default=None
+from .set_models import (
+    RULES,
+    TAG_MODELS,
+    AnySet,
+    CustomSet,
+    Gastegger2018Set,
+    GaussianSet,
+    GeneratedRadialSet,
+    Imbalzano2018Set,
+    PolyCustomSet,
+    PolySet,
+    PolyWindowsSet,
+    SetBase,
+    SetSpec,
 )
 
+RULE_MODELS = TAG_MODELS  # kept for callers that look models up by tag
 
-def rule_error(message: str, anchor: str = "value", key: str = "") -> PydanticCustomError:
-    """A rule violation. ``anchor`` says where to point: the value, the key, or the table that
-    lacks the key; ``key`` moves the report to a sibling key of the validated field."""
-    return PydanticCustomError(
-        "spec_rule", "{detail}", {"detail": message, "anchor": anchor, "key": key}
+#: n2p2's cutoff functions (``cutoff_type``): name -> number.
+CUTOFF_TYPES = {
+    "hard": 0, "cos": 1, "tanhu": 2, "tanh": 3, "exp": 4,
+    "poly1": 5, "poly2": 6, "poly3": 7, "poly4": 8,
+}  # fmt: skip
+#: Cutoff functions that ignore alpha (n2p2 warns or says nothing).
+IGNORES_ALPHA = ("hard", "tanhu", "tanh")
+
+
+def _validate_precision(value: Any) -> Union[int, str]:
+    if value == "full" and isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 16:
+        raise PydanticCustomError(
+            "precision",
+            'expected an integer from 1 to 16 or "full", got {got}',
+            {"got": describe_toml_value(value)},
+        )
+    return value
+
+
+def _validate_cutoff_type(value: Any) -> str:
+    if isinstance(value, str) and value in CUTOFF_TYPES:
+        return value
+    by_number = {number: name for name, number in CUTOFF_TYPES.items()}
+    if isinstance(value, int) and not isinstance(value, bool) and value in by_number:
+        return by_number[value]
+    raise PydanticCustomError(
+        "cutoff_type",
+        "expected a cutoff function name ({names}) or n2p2's number 0-8, got {got}",
+        {"names": ", ".join(CUTOFF_TYPES), "got": describe_toml_value(value)},
     )
 
 
-def _raise_at(items: Sequence[Tuple[KeyPath, PydanticCustomError]]) -> None:
-    """Raise several errors at once, each at its own location (relative to the field)."""
-    if items:
-        raise ValidationError.from_exception_data(
-            "sfcompile", [InitErrorDetails(type=e, loc=loc, input=None) for loc, e in items]
-        )
-
-
-def _repeats(values: List[Any], key: str, why: str = "") -> None:
-    first: Dict[Any, int] = {}
-    problems = []
-    for i, value in enumerate(values):
-        if value in first:
-            message = f"{value!r} is listed twice (also at {key}[{first[value]}]){why}"
-            problems.append(((i,), rule_error(message)))
-        first.setdefault(value, i)
-    _raise_at(problems)
-
-
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+Precision = Annotated[
+    Union[int, str],
+    Checked(
+        _validate_precision,
+        {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 16}, {"const": "full"}]},
+    ),
+]
+CutoffTypeName = Annotated[
+    str,
+    Checked(
+        _validate_cutoff_type,
+        {"anyOf": [{"enum": list(CUTOFF_TYPES)}, {"type": "integer", "minimum": 0, "maximum": 8}]},
+    ),
+]
 
 
 class OutputOptions(StrictModel):
     """How the block is written."""
 
-    precision: Annotated[int, Integer(ge=1, le=16)] = Field(
+    precision: Precision = Field(
         3,
         description="Digits after the decimal point of every real number, in E notation "
-        "(3 reproduces the earlier generator: 2.222E-01).",
+        '(3 reproduces the earlier generator: 2.222E-01), or "full": the shortest decimal that '
+        "reads back as exactly the same double.",
     )
     comments: StrictBool = Field(
         True, description="Write the settings-overview comment block before each set."
@@ -104,180 +118,28 @@ class OutputOptions(StrictModel):
         DEFAULT_MAX_LINES,
         description="Refuse a spec that would produce more symmetry-function lines than this.",
     )
-
-
-class SetBase(StrictModel):
-    # Editors cannot run the validators; tell them the zetas rule in the schema too.
-    model_config = ConfigDict(
-        json_schema_extra={
-            "if": {"properties": {"type": {"enum": ANGULAR_TYPES}}, "required": ["type"]},
-            "then": {"required": ["zetas"]},
-            "else": {"properties": {"zetas": False, "lambdas": False}},
-        }
+    order: Literal["spec", "n2p2"] = Field(
+        "spec",
+        description="\"spec\": sets in the spec's order (the earlier generator's layout); "
+        '"n2p2": per central element, in n2p2\'s internal order (row i of its scaling.data '
+        "for that element is the i-th line).",
     )
 
-    type: SFTypeName = Field(
-        description="Symmetry-function type: radial (n2p2 type 2), angular_narrow (3), "
-        "angular_wide (9), weighted_radial (12), weighted_angular (13)."
-    )
-    cutoff: Optional[Length] = Field(
-        None, description="Cutoff radius of this set; defaults to the spec's cutoff."
-    )
-    zetas: Optional[Annotated[List[Zeta], Field(min_length=1)]] = Field(
-        None,
-        validate_default=True,
-        description="Angular types only (required there): exponents zeta, each >= 1.",
-    )
-    lambdas: Optional[Annotated[List[Lambda], Field(min_length=1)]] = Field(
-        None,
-        validate_default=True,
-        description="Angular types only: values of lambda, each -1 or 1. Default [-1, 1].",
-    )
 
-    @field_validator("zetas", "lambdas")
-    @classmethod
-    def _angular_only(cls, values: Optional[List[float]], info: ValidationInfo) -> Any:
-        sftype = info.data.get("type")
-        angular = sftype is not None and SF_TYPES[sftype].angular
-        key = str(info.field_name)
-        if values is None and angular and key == "zetas":
-            raise rule_error(
-                f"missing required key 'zetas': type {sftype!r} is angular and needs a "
-                "list of exponents zeta >= 1, e.g. zetas = [1, 4]",
-                anchor="table",
-            )
-        if values is not None and sftype is not None and not angular:
-            raise rule_error(
-                f"key {key!r} does not apply to type {sftype!r} (only angular types take "
-                "it); remove it",
-                anchor="key",
-            )
-        _repeats(values or [], key, "; repeated values give duplicate symmetry functions")
-        return values
+class CutoffFunction(StrictModel):
+    """n2p2's global cutoff function f_c (its ``cutoff_type`` line)."""
+
+    type: CutoffTypeName = Field(
+        description="hard, cos, tanhu, tanh, exp, poly1, poly2, poly3, poly4 (or n2p2's 0-8)."
+    )
+    alpha: Annotated[float, Real(ge=0, lt=1)] = Field(
+        0.0,
+        description="Inner cutoff as a fraction of r_c: f_c = 1 below alpha*r_c; 0 <= alpha < 1.",
+    )
 
     @property
-    def pair_count(self) -> int:
-        raise NotImplementedError
-
-    @property
-    def angular(self) -> bool:
-        return SF_TYPES[self.type].angular
-
-    def effective_cutoff(self, default: float) -> float:
-        return default if self.cutoff is None else self.cutoff
-
-    def effective_lambdas(self) -> List[float]:
-        return [-1.0, 1.0] if self.lambdas is None else list(self.lambdas)
-
-    def line_count(self, n_elements: int) -> int:
-        per_pair = len(self.zetas or ()) * len(self.effective_lambdas()) if self.angular else 1
-        return SF_TYPES[self.type].combination_count(n_elements) * self.pair_count * per_pair
-
-
-class GeneratedRadialSet(SetBase):
-    mode: Literal["center", "shift"] = Field(
-        description="center: all Gaussians centred at r = 0 with growing width; "
-        "shift: equal-width Gaussians shifted across the radial range."
-    )
-    nb_param_pairs: PairCount = Field(description="Number of (r_shift, eta) pairs, >= 2.")
-
-    @property
-    def pair_count(self) -> int:
-        return self.nb_param_pairs
-
-
-class Gastegger2018Set(GeneratedRadialSet):
-    """Radial parameters from the rules of Gastegger et al., J. Chem. Phys. 148, 241709 (2018)."""
-
-    rule: Literal["gastegger2018"]
-    r_lower: NonNegativeLength = Field(
-        description="Lower end of the radial grid (center: > 0; shift: >= 0)."
-    )
-    r_upper: Optional[Length] = Field(
-        None,
-        validate_default=True,
-        description="Upper end of the radial grid; defaults to the set's cutoff.",
-    )
-
-    @field_validator("r_lower")
-    @classmethod
-    def _positive_in_center_mode(cls, r_lower: float, info: ValidationInfo) -> float:
-        if info.data.get("mode") == "center" and r_lower == 0:
-            raise rule_error(
-                f"expected r_lower > 0 in mode 'center' (eta = 1/(2 r^2) is infinite at r = 0), "
-                f"got {r_lower!r}"
-            )
-        return r_lower
-
-    @field_validator("r_upper")
-    @classmethod
-    def _ordered(cls, r_upper: Optional[float], info: ValidationInfo) -> Optional[float]:
-        r_lower = info.data.get("r_lower")
-        if "cutoff" not in info.data:  # the set's own cutoff is invalid: reported already
-            return r_upper
-        own = info.data["cutoff"]
-        cutoff = own if own is not None else _DEFAULT_CUTOFF.get()
-        whose = "this set's cutoff" if own is not None else "the spec's cutoff"
-        problems = []
-        if r_upper is not None and cutoff is not None and r_upper > cutoff:
-            message = f"expected r_upper <= {whose} ({cutoff!r}), got {r_upper!r}"
-            problems.append(((), rule_error(message)))
-        upper = cutoff if r_upper is None else r_upper
-        if r_lower is not None and upper is not None and r_lower >= upper:
-            bound = "r_upper" if r_upper is not None else f"r_upper, which defaults to {whose}"
-            message = f"expected r_lower < {bound} ({upper!r}), got {r_lower!r}"
-            problems.append(((), rule_error(message, key="r_lower")))
-        _raise_at(problems)
-        return r_upper
-
-
-class Imbalzano2018Set(GeneratedRadialSet):
-    """Radial parameters from the rules of Imbalzano et al., J. Chem. Phys. 148, 241730 (2018)."""
-
-    rule: Literal["imbalzano2018"]
-    r_lower: Optional[Annotated[float, Real()]] = Field(
-        None, description="Ignored by this rule (accepted with a warning, as the earlier tool did)."
-    )
-    r_upper: Optional[Annotated[float, Real()]] = Field(
-        None, description="Ignored by this rule (accepted with a warning, as the earlier tool did)."
-    )
-
-
-class CustomSet(SetBase):
-    """Explicit (r_shift, eta) pairs."""
-
-    rule: Literal["custom"]
-    r_shift: Annotated[List[NonNegativeLength], Field(min_length=1)] = Field(
-        description="Gaussian centres r_shift, each >= 0; one per eta."
-    )
-    eta: Annotated[List[Eta], Field(min_length=1)] = Field(
-        description="Gaussian widths eta, each > 0; one per r_shift."
-    )
-
-    @field_validator("eta")
-    @classmethod
-    def _one_eta_per_shift(cls, eta: List[float], info: ValidationInfo) -> List[float]:
-        r_shift = info.data.get("r_shift")
-        if r_shift is not None and len(r_shift) != len(eta):
-            raise rule_error(
-                f"has {len(eta)} values but r_shift has {len(r_shift)}; "
-                "give exactly one eta per r_shift"
-            )
-        return eta
-
-    @property
-    def pair_count(self) -> int:
-        return len(self.r_shift)
-
-
-SetSpec = Annotated[
-    Union[Gastegger2018Set, Imbalzano2018Set, CustomSet], Field(discriminator="rule")
-]
-RULE_MODELS: Dict[str, Type[SetBase]] = {
-    "gastegger2018": Gastegger2018Set,
-    "imbalzano2018": Imbalzano2018Set,
-    "custom": CustomSet,
-}
+    def number(self) -> int:
+        return CUTOFF_TYPES[self.type]
 
 
 class Spec(StrictModel):
@@ -292,9 +154,14 @@ class Spec(StrictModel):
     cutoff: Length = Field(
         description="Default cutoff radius r_c (> 0) in the length unit of your data."
     )
+    cutoff_function: Optional[CutoffFunction] = Field(
+        None,
+        description="n2p2's cutoff function (recorded in the header; the cutoff_type line of "
+        "a complete input.nn).",
+    )
     output: OutputOptions = Field(
         default_factory=OutputOptions,
-        description="Output options: number precision, comment blocks, header, line limit.",
+        description="Output options: number precision, comment blocks, header, order, limit.",
     )
     sets: Annotated[List[SetSpec], Field(min_length=1)] = Field(
         description="The generated sets, written in this order."
@@ -302,30 +169,36 @@ class Spec(StrictModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _share_default_cutoff(cls, data: Any, handler: Any) -> Any:
-        cutoff = data.get("cutoff") if isinstance(data, dict) else None
-        try:
-            valid: Optional[float] = Real(gt=0, le=MAX_LENGTH).validate(cutoff)
-        except PydanticCustomError:
-            valid = None
-        token = _DEFAULT_CUTOFF.set(valid)
+    def _share_context(cls, data: Any, handler: Any) -> Any:
+        token = SPEC_CONTEXT.set(_context_of(data))
         try:
             return handler(data)
         finally:
-            _DEFAULT_CUTOFF.reset(token)
+            SPEC_CONTEXT.reset(token)
 
     @field_validator("elements")
     @classmethod
     def _unique_elements(cls, elements: List[str]) -> List[str]:
-        _repeats(elements, "elements")
+        check_repeats(elements, "elements")
         return elements
 
+    @property
+    def element_tuple(self) -> Tuple[str, ...]:
+        return tuple(self.elements)
+
     def line_count(self) -> int:
-        return sum(s.line_count(len(self.elements)) for s in self.sets)
+        return sum(s.line_count(self.element_tuple) for s in self.sets)
 
     def warnings(self) -> List[Tuple[KeyPath, str]]:
-        """Accepted but dubious input, located by key path (the earlier tool's warnings)."""
+        """Accepted but dubious input, located by key path."""
         found: List[Tuple[KeyPath, str]] = []
+        function = self.cutoff_function
+        if function is not None and function.alpha > 0 and function.type in IGNORES_ALPHA:
+            message = (
+                f"is ignored by n2p2 for cutoff function {function.type!r}; remove it or "
+                "choose cos, exp or poly1-poly4"
+            )
+            found.append((("cutoff_function", "alpha"), message))
         for i, s in enumerate(self.sets):
             if not isinstance(s, Imbalzano2018Set):
                 continue
@@ -348,7 +221,7 @@ class Spec(StrictModel):
         """Refuse huge specs before anything is generated (counted, not built)."""
         override = (info.context or {}).get("max_lines")
         limit = self.output.max_lines if override is None else int(override)
-        counts = [s.line_count(len(self.elements)) for s in self.sets]
+        counts = [s.line_count(self.element_tuple) for s in self.sets]
         if sum(counts) > limit:
             largest = max(range(len(counts)), key=counts.__getitem__)
             alone = f" (this set alone: {counts[largest]:,})" if len(counts) > 1 else ""
@@ -357,5 +230,43 @@ class Spec(StrictModel):
                 f"more than the limit of {limit:,}; raise [output] max_lines (or pass "
                 "--max-lines) if you really mean it"
             )
-            _raise_at([(("sets", largest), rule_error(message, anchor="key"))])
+            raise_at([(("sets", largest), rule_error(message, anchor="key"))])
         return self
+
+
+def _context_of(data: Any) -> SpecContext:
+    """The spec's cutoff and elements for the set validators, if they are themselves valid."""
+    if not isinstance(data, dict):
+        return SpecContext()
+    try:
+        cutoff: Optional[float] = Real(gt=0, le=MAX_LENGTH).validate(data.get("cutoff"))
+    except PydanticCustomError:
+        cutoff = None
+    elements = data.get("elements")
+    valid = (
+        isinstance(elements, list)
+        and all(isinstance(e, str) and e in ATOMIC_NUMBER for e in elements)
+        and len(set(elements)) == len(elements) > 0
+    )
+    return SpecContext(cutoff, tuple(elements) if valid and elements else None)
+
+
+__all__ = [
+    "CUTOFF_TYPES",
+    "DEFAULT_MAX_LINES",
+    "RULES",
+    "AnySet",
+    "CustomSet",
+    "CutoffFunction",
+    "Gastegger2018Set",
+    "GaussianSet",
+    "GeneratedRadialSet",
+    "Imbalzano2018Set",
+    "OutputOptions",
+    "PairCount",
+    "PolyCustomSet",
+    "PolySet",
+    "PolyWindowsSet",
+    "SetBase",
+    "Spec",
+]

@@ -13,8 +13,15 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import jinja2
 
 from . import formatting
-from .generate import GeneratedSet
-from .models import CustomSet, Gastegger2018Set, Imbalzano2018Set, OutputOptions
+from .generate import GeneratedSet, SymmetryFunction
+from .models import (
+    CustomSet,
+    Gastegger2018Set,
+    Imbalzano2018Set,
+    OutputOptions,
+    PolyCustomSet,
+    PolyWindowsSet,
+)
 from .resources import templates_dir
 
 TOOL_NAME = "sfcompile"
@@ -22,7 +29,7 @@ TOOL_NAME = "sfcompile"
 
 # Placeholder for each field of a line: templates/line.j2 is rendered once per SF type with
 # these, giving a str.format pattern that is then filled for every line of that type.
-_FIELDS = ("c", "n1", "n2", "eta", "rs", "rc", "lam", "zeta")
+_FIELDS = ("c", "n1", "n2", "eta", "rs", "rc", "lam", "zeta", "rl", "tl", "tr", "sub")
 _PLACEHOLDERS = {name: f"{{{i}}}" for i, name in enumerate(_FIELDS)}
 
 
@@ -30,6 +37,7 @@ _PLACEHOLDERS = {name: f"{{{i}}}" for i, name in enumerate(_FIELDS)}
 class Provenance:
     spec_name: str
     spec_sha256: str
+    cutoff_function: str = ""  # e.g. "cos (n2p2 cutoff_type 1), alpha = 0.0"; "" if not given
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +53,15 @@ def environment() -> jinja2.Environment:
 
 
 def _settings(generated: GeneratedSet) -> List[Tuple[str, str]]:
-    """The generation settings the earlier tool listed (none for custom values)."""
+    """The generation settings (none for custom values), as the earlier tool listed them."""
     s = generated.settings
-    if isinstance(s, CustomSet):
+    if isinstance(s, (CustomSet, PolyCustomSet)):
         return []
+    if isinstance(s, PolyWindowsSet):
+        upper = generated.cutoff if s.r_upper is None else s.r_upper
+        rows = [("rule", s.rule), ("mode", s.mode), ("nb_windows", str(s.nb_windows))]
+        rows += [("r_lower", str(s.r_lower)), ("r_upper", str(upper))]
+        return rows + ([("width", str(s.width))] if s.width is not None else [])
     assert isinstance(s, (Gastegger2018Set, Imbalzano2018Set))
     rows = [("rule", s.rule), ("mode", s.mode), ("nb_param_pairs", str(s.nb_param_pairs))]
     if isinstance(s, Gastegger2018Set):
@@ -57,16 +70,33 @@ def _settings(generated: GeneratedSet) -> List[Tuple[str, str]]:
     return rows
 
 
+def _filters(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    s = generated.settings
+    keys = ("central", "neighbours", "include", "exclude")
+    return [(key, str(getattr(s, key))) for key in keys if getattr(s, key) is not None]
+
+
 def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    array = formatting.overview_array
+    if generated.windows is not None:
+        rows = [
+            ("r_lower_grid", array([w[0] for w in generated.windows])),
+            ("r_cutoff_grid", array([w[1] for w in generated.windows])),
+        ]
+        if generated.angles:
+            rows += [
+                ("theta_left", array([a[0] for a in generated.angles])),
+                ("theta_right", array([a[1] for a in generated.angles])),
+            ]
+        subtypes = getattr(generated.settings, "subtypes", [])
+        return rows + [("subtypes", str(list(subtypes)))]
+    assert generated.grid is not None
     rows = [
-        ("r_shift_grid", formatting.overview_array(generated.grid.r_shift)),
-        ("eta_grid", formatting.overview_array(generated.grid.eta)),
+        ("r_shift_grid", array(generated.grid.r_shift)),
+        ("eta_grid", array(generated.grid.eta)),
     ]
     if generated.lambdas is not None and generated.zetas is not None:
-        rows += [
-            ("lambdas", formatting.overview_array(generated.lambdas)),
-            ("zetas", formatting.overview_array(generated.zetas)),
-        ]
+        rows += [("lambdas", array(generated.lambdas)), ("zetas", array(generated.zetas))]
     return rows
 
 
@@ -79,30 +109,25 @@ def line_pattern(type_number: int) -> str:
 def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[str]:
     """Each element combination's lines, joined (one string per combination)."""
     pattern = line_pattern(generated.sftype.number).format
-    real, lambda_, element = numbers.real, formatting.lambda_, formatting.element
+    real = numbers.real
+
+    def optional(value: Optional[formatting.Number]) -> str:
+        return "" if value is None else real(value)
+
+    def gaussian(sf: SymmetryFunction) -> Tuple[str, ...]:  # eta, rs, rc, lam, zeta, rl..sub
+        lam = "" if sf.lambda_ is None else formatting.lambda_(sf.lambda_)
+        return (optional(sf.eta), optional(sf.r_shift), real(sf.cutoff), lam, optional(sf.zeta))
+
+    def poly(sf: SymmetryFunction) -> Tuple[str, ...]:
+        windows = (optional(sf.r_lower), optional(sf.theta_left), optional(sf.theta_right))
+        return ("", "", real(sf.cutoff), "", "", *windows, sf.subtype or "")
+
+    values = poly if generated.sftype.family == "poly" else gaussian
     blocks = []
     for block in generated.blocks:
-        if not block:
-            continue
-        symbols = [element(e) for e in block[0].combination] + ["", ""]
-        c, n1, n2 = symbols[0], symbols[1], symbols[2]
-        blocks.append(
-            "\n".join(
-                [
-                    pattern(
-                        c,
-                        n1,
-                        n2,
-                        real(sf.eta),
-                        real(sf.r_shift),
-                        real(sf.cutoff),
-                        "" if sf.lambda_ is None else lambda_(sf.lambda_),
-                        "" if sf.zeta is None else real(sf.zeta),
-                    )
-                    for sf in block
-                ]
-            )
-        )
+        if block:
+            symbols = [formatting.element(e) for e in block[0].combination] + ["", ""]
+            blocks.append("\n".join(pattern(*symbols[:3], *values(sf)) for sf in block))
     return blocks
 
 
@@ -115,6 +140,11 @@ def _set_view(
         "elements": repr(list(generated.elements)),
         "cutoff": formatting.overview_scalar(generated.cutoff),
         "settings": _settings(generated),
+        "filters": _filters(generated),
+        "generated_what": "radial windows"
+        if generated.windows is not None
+        else "radial parameters r_shift and eta",
+        "generation_noun": "window" if generated.windows is not None else "radial parameter",
         "arrays": _arrays(generated),
         "blocks": _lines(generated, numbers) if lines else [],
     }
@@ -152,5 +182,6 @@ def render_block(
         version=version,
         spec_name=provenance.spec_name if provenance else "",
         spec_sha256=provenance.spec_sha256 if provenance else "",
+        cutoff_function=provenance.cutoff_function if provenance else "",
         sets=[_set_view(g, numbers) for g in generated],
     )

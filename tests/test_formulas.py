@@ -105,4 +105,7 @@ def test_type_numbers_are_n2p2s() -> None:
     assert {name: t.number for name, t in SF_TYPES.items()} == {
         "radial": 2, "angular_narrow": 3, "angular_wide": 9,
         "weighted_radial": 12, "weighted_angular": 13,
+        "poly_radial": 20, "poly_angular_narrow": 21, "poly_angular_wide": 22,
+        "weighted_poly_radial": 23, "weighted_poly_angular_narrow": 24,
+        "weighted_poly_angular_wide": 25,
     }  # fmt: skip

@@ -290,7 +290,7 @@ ONE_ERROR = [
     ),
     pytest.param(
         'elements = ["H", "O"]\ncutoff = 6.0\nsets = [1]\n',
-        "spec.toml:3:9: error: sets[0]: expected a table, got an integer (1)",
+        "spec.toml:3:9: error: sets[0]: expected a table ([[sets]]), got an integer (1)",
         id="set-not-a-table",
     ),
     pytest.param(
@@ -388,7 +388,8 @@ ONE_ERROR = [
     ),
     pytest.param(
         VALID.replace("cutoff = 6.0\n", "cutoff = 6.0\noutput.precision = 0\n"),
-        "spec.toml:3:20: error: output.precision: expected an integer >= 1 and <= 16, got 0",
+        'spec.toml:3:20: error: output.precision: expected an integer from 1 to 16 or "full", '
+        "got an integer (0)",
         id="dotted-key",
     ),
 ]
@@ -414,7 +415,7 @@ KEYS = [
         VALID.replace("cutoff = 6.0\n", "cutoff = 6.0\ncolour = 1\n"),
         [
             "spec.toml:3:1: error: colour: unknown key 'colour'; "
-            "expected one of '$schema', 'elements', 'cutoff', 'output', 'sets'",
+            "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', 'sets'",
         ],
         id="unknown-top-level-key-no-suggestion",
     ),
@@ -450,7 +451,8 @@ KEYS = [
         """,
         [
             "spec.toml:7:1: error: sets[0].mode: key 'mode' does not apply to rule 'custom' "
-            "(only rules 'gastegger2018', 'imbalzano2018' take it); remove it or change the rule",
+            "(only rules 'gastegger2018', 'imbalzano2018', 'windows' take it); "
+            "remove it or change the rule",
         ],
         id="mode-in-custom",
     ),
@@ -474,7 +476,7 @@ KEYS = [
         VALID.replace('rule = "gastegger2018"\n', ""),
         [
             "spec.toml:4:1: error: sets[0]: missing required key 'rule' "
-            "(one of 'gastegger2018', 'imbalzano2018', 'custom')",
+            "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom')",
         ],
         id="missing-rule",
     ),
@@ -520,7 +522,7 @@ KEYS = [
         VALID.replace('"gastegger2018"', "2018"),
         [
             "spec.toml:6:8: error: sets[0].rule: expected one of 'gastegger2018', "
-            "'imbalzano2018', 'custom', got an integer (2018)",
+            "'imbalzano2018', 'windows', 'custom', got an integer (2018)",
         ],
         id="rule-number",
     ),
@@ -729,7 +731,7 @@ def test_precision_out_of_range(tmp_path: Path, precision: int) -> None:
     text = VALID.replace("cutoff = 6.0\n", f"cutoff = 6.0\n[output]\nprecision = {precision}\n")
     assert rejected(run(tmp_path, text)) == [
         "spec.toml:4:13: error: output.precision: "
-        f"expected an integer >= 1 and <= 16, got {precision}"
+        f'expected an integer from 1 to 16 or "full", got an integer ({precision})'
     ]
 
 
@@ -825,8 +827,9 @@ def test_all_errors_reported_together_sorted_by_line(tmp_path: Path) -> None:
         "spec.toml:1:18: error: elements[1]: unknown chemical symbol 'cu'; did you mean 'Cu'? "
         "(symbols are case-sensitive, H to No)",
         "spec.toml:3:1: error: colour: unknown key 'colour'; "
-        "expected one of '$schema', 'elements', 'cutoff', 'output', 'sets'",
-        "spec.toml:6:13: error: output.precision: expected an integer >= 1 and <= 16, got 0",
+        "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', 'sets'",
+        'spec.toml:6:13: error: output.precision: expected an integer from 1 to 16 or "full", '
+        "got an integer (0)",
         "spec.toml:11:8: error: sets[0].mode: unknown mode 'centre'; did you mean 'center'?",
         "spec.toml:12:18: error: sets[0].nb_param_pairs: expected an integer >= 2, got 1",
         "spec.toml:19:8: error: sets[1].eta[0]: expected a number > 0, got -1.0",
@@ -895,6 +898,6 @@ def test_set_without_rule_still_reports_unknown_keys(tmp_path: Path) -> None:
     text = VALID.replace('rule = "gastegger2018"\n', "").replace("mode =", "mod =")
     assert rejected(run(tmp_path, text)) == [
         "spec.toml:4:1: error: sets[0]: missing required key 'rule' "
-        "(one of 'gastegger2018', 'imbalzano2018', 'custom')",
+        "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom')",
         "spec.toml:6:1: error: sets[0].mod: unknown key 'mod'; did you mean 'mode'?",
     ]
