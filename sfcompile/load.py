@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple, Union
 
@@ -45,6 +45,15 @@ class LoadedSpec:
     source: SpecSource
     spec: Spec
     warnings: Tuple[Diagnostic, ...]
+    positions: Dict[KeyPath, Location] = field(default_factory=dict)
+
+    def diagnostic(
+        self, severity: Any, path: KeyPath, message: str, *, at_key: bool = True
+    ) -> Diagnostic:
+        """A diagnostic located at ``path`` of this spec (e.g. ``("sets", 2)``: its table)."""
+        return _locate(
+            self.source.display_name, self.positions, severity, path, message, at_key=at_key
+        )
 
 
 def read_source(path: Union[str, Path]) -> SpecSource:
@@ -94,7 +103,7 @@ def load_spec(
         _locate(source.display_name, positions, "warning", path, message, at_key=True)
         for path, message in spec.warnings()
     ]
-    return LoadedSpec(source, spec, tuple(_sorted(warnings)))
+    return LoadedSpec(source, spec, tuple(_sorted(warnings)), positions)
 
 
 def _file_error(
