@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from itertools import groupby
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
 
@@ -22,7 +23,9 @@ from .models import (
     PolyCustomSet,
     PolyWindowsSet,
 )
+from .ordering import order_n2p2
 from .resources import templates_dir
+from .sftypes import BY_NUMBER
 
 TOOL_NAME = "sfcompile"
 
@@ -106,29 +109,63 @@ def line_pattern(type_number: int) -> str:
     return environment().get_template("line.j2").render(type=type_number, **_PLACEHOLDERS)
 
 
+Fields = Tuple[str, ...]
+Real = Callable[[formatting.Number], str]
+
+
+def _gaussian_fields(sf: SymmetryFunction, real: Real) -> Fields:
+    """eta, rs, rc, lam, zeta: the fields after the element symbols."""
+    lam = "" if sf.lambda_ is None else formatting.lambda_(sf.lambda_)
+    eta = "" if sf.eta is None else real(sf.eta)
+    r_shift = "" if sf.r_shift is None else real(sf.r_shift)
+    zeta = "" if sf.zeta is None else real(sf.zeta)
+    return (eta, r_shift, real(sf.cutoff), lam, zeta)
+
+
+def _poly_fields(sf: SymmetryFunction, real: Real) -> Fields:
+    """eta..zeta (unused), then rl, tl, tr, sub: the fields after the element symbols."""
+    r_lower = "" if sf.r_lower is None else real(sf.r_lower)
+    left = "" if sf.theta_left is None else real(sf.theta_left)
+    right = "" if sf.theta_right is None else real(sf.theta_right)
+    return ("", "", real(sf.cutoff), "", "", r_lower, left, right, sf.subtype or "")
+
+
+_FAMILY_FIELDS: Dict[str, Callable[[SymmetryFunction, Real], Fields]] = {
+    "gaussian": _gaussian_fields,
+    "poly": _poly_fields,
+}
+
+
+def _format_run(run: Sequence[SymmetryFunction], numbers: formatting.NumberFormat) -> List[str]:
+    """The lines of SFs that share type and element combination (they share pattern and symbols)."""
+    first = run[0]
+    pattern = line_pattern(first.type_number).format
+    fields = _FAMILY_FIELDS[BY_NUMBER[first.type_number].family]
+    symbols = ([formatting.element(e) for e in first.combination] + ["", ""])[:3]
+    real = numbers.real
+    return [pattern(*symbols, *fields(sf, real)) for sf in run]
+
+
 def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[str]:
     """Each element combination's lines, joined (one string per combination)."""
-    pattern = line_pattern(generated.sftype.number).format
-    real = numbers.real
+    return ["\n".join(_format_run(block, numbers)) for block in generated.blocks if block]
 
-    def optional(value: Optional[formatting.Number]) -> str:
-        return "" if value is None else real(value)
 
-    def gaussian(sf: SymmetryFunction) -> Tuple[str, ...]:  # eta, rs, rc, lam, zeta, rl..sub
-        lam = "" if sf.lambda_ is None else formatting.lambda_(sf.lambda_)
-        return (optional(sf.eta), optional(sf.r_shift), real(sf.cutoff), lam, optional(sf.zeta))
+def _element_lines(sfs: Sequence[SymmetryFunction], numbers: formatting.NumberFormat) -> str:
+    """The lines of SFs in the given order, joined."""
+    runs = groupby(sfs, key=lambda sf: (sf.type_number, sf.combination))
+    return "\n".join(line for _, run in runs for line in _format_run(list(run), numbers))
 
-    def poly(sf: SymmetryFunction) -> Tuple[str, ...]:
-        windows = (optional(sf.r_lower), optional(sf.theta_left), optional(sf.theta_right))
-        return ("", "", real(sf.cutoff), "", "", *windows, sf.subtype or "")
 
-    values = poly if generated.sftype.family == "poly" else gaussian
-    blocks = []
-    for block in generated.blocks:
-        if block:
-            symbols = [formatting.element(e) for e in block[0].combination] + ["", ""]
-            blocks.append("\n".join(pattern(*symbols[:3], *values(sf)) for sf in block))
-    return blocks
+def _element_views(
+    generated: Sequence[GeneratedSet], numbers: formatting.NumberFormat
+) -> List[Dict[str, Any]]:
+    """Order "n2p2": each central element's lines in n2p2's order (see :mod:`.ordering`)."""
+    sfs = (sf for g in generated for block in g.blocks for sf in block)
+    return [
+        {"symbol": element, "count": len(ordered), "lines": _element_lines(ordered, numbers)}
+        for element, ordered in order_n2p2(sfs, numbers).items()
+    ]
 
 
 def _set_view(
@@ -174,6 +211,7 @@ def render_block(
 ) -> str:
     """The symmetry-function block as text (``\\n`` line endings)."""
     numbers = formatting.NumberFormat(output.precision)
+    by_element = output.order == "n2p2"
     return _render(
         "block.nn.j2",
         header=output.header and provenance is not None,
@@ -183,5 +221,7 @@ def render_block(
         spec_name=provenance.spec_name if provenance else "",
         spec_sha256=provenance.spec_sha256 if provenance else "",
         cutoff_function=provenance.cutoff_function if provenance else "",
-        sets=[_set_view(g, numbers) for g in generated],
+        order=output.order,
+        sets=[_set_view(g, numbers, lines=not by_element) for g in generated],
+        elements=_element_views(generated, numbers) if by_element else [],
     )
