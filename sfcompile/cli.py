@@ -15,6 +15,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 from . import __version__
 from .compiler import render_loaded
 from .errors import Diagnostic, SfcompileError
+from .explain import explain, format_text, to_json
+from .generate import generate
 from .load import load_spec
 from .schema import schema_text
 from .writer import write_atomic
@@ -29,6 +31,7 @@ examples:
   sfcompile spec.toml > input.nn        compile, block on standard output
   sfcompile spec.toml -o sf-block.nn    compile into a file (written atomically)
   sfcompile compile --strict spec.toml  treat warnings as errors (for CI)
+  sfcompile explain spec.toml           SF counts, cutoffs and cost per element
   sfcompile schema > sfcompile.schema.json
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
@@ -70,13 +73,25 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     compile_.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     compile_.set_defaults(run=_run_compile)
 
+    explain_ = commands.add_parser(
+        "explain",
+        help="summarise what a spec generates (counts, cutoffs, cost)",
+        description="Summarise a spec: per central element the number of SFs by type and "
+        "element combination, the cutoffs (the largest is what LAMMPS' pair_style hdnnp "
+        "needs) and a relative evaluation-cost estimate.",
+    )
+    explain_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    explain_.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    explain_.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    explain_.set_defaults(run=_run_explain)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the spec format",
         description="Print the JSON Schema of the spec format (for editors such as Taplo).",
     )
     schema.set_defaults(run=_run_schema)
-    return parser, {"compile": compile_, "schema": schema}
+    return parser, {"compile": compile_, "explain": explain_, "schema": schema}
 
 
 def _positive_int(text: str) -> int:
@@ -120,6 +135,13 @@ def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     else:
         stdout.write(text)
         stdout.flush()
+    return EXIT_OK
+
+
+def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    loaded = load_spec(args.spec, max_lines=args.max_lines)
+    summary = explain(loaded, generate(loaded.spec))
+    stdout.write(to_json(summary) + "\n" if args.json else format_text(summary))
     return EXIT_OK
 
 

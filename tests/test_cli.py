@@ -442,3 +442,29 @@ def test_python_m_sfcompile_invalid_spec(tmp_path: Path) -> None:
     process = run_process(tmp_path, "spec.toml")
     assert (process.returncode, process.stdout) == (2, "")
     assert process.stderr == INVALID_MESSAGE + "\n"
+
+
+# --- explain ---------------------------------------------------------------------------------
+
+
+def test_explain_prints_the_summary(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    code, out, err = run("explain", "spec.toml")
+    assert (code, err) == (0, "")
+    # VALID: H and O, radial, 3 pairs: per element 2 combinations x 3 = 6 lines
+    assert out.startswith("spec.toml: 12 symmetry functions\n")
+    assert "H (central): 6 symmetry functions" in out
+    assert "pair_style hdnnp 6.0 dir <nnp-data> ..." in out
+
+
+def test_explain_json(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    code, out, err = run("explain", "--json", "spec.toml")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["count"], data["max_cutoff"], data["elements"]) == (12, 6.0, ["H", "O"])
+
+
+def test_explain_rejects_an_invalid_spec_like_compile(tmp_path: Path) -> None:
+    (tmp_path / "spec.toml").write_text(INVALID, encoding="utf-8")
+    assert run("explain", "spec.toml") == (2, "", INVALID_MESSAGE + "\n")
