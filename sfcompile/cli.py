@@ -13,7 +13,7 @@ import sys
 from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from . import __version__
-from .compiler import render_loaded
+from .compiler import check, render_loaded
 from .errors import Diagnostic, SfcompileError
 from .explain import explain, format_text, to_json
 from .generate import generate
@@ -114,22 +114,27 @@ def _with_default_command(argv: List[str], commands: Iterable[str]) -> List[str]
     return ["compile", *argv]
 
 
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+
+
 def _report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
     for diagnostic in diagnostics:
         print(diagnostic.format(), file=stream)
 
 
 def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    loaded = load_spec(args.spec, max_lines=args.max_lines)
-    if loaded.warnings and (args.strict or not args.quiet):
-        _report(loaded.warnings, stderr)
-    if loaded.warnings and args.strict:
-        print(
-            f"sfcompile: {len(loaded.warnings)} warning(s) treated as errors (--strict)",
-            file=stderr,
-        )
+    checked = check(load_spec(args.spec, max_lines=args.max_lines))
+    shown = checked.diagnostics if args.strict or not args.quiet else tuple(checked.errors)
+    _report(shown, stderr)
+    if checked.errors:
+        print(f"sfcompile: {_count(checked.errors, 'error')}; nothing written", file=stderr)
         return EXIT_ERROR
-    text = render_loaded(loaded)
+    if checked.warnings and args.strict:
+        count = _count(checked.warnings, "warning")
+        print(f"sfcompile: {count} treated as errors (--strict); nothing written", file=stderr)
+        return EXIT_ERROR
+    text = render_loaded(checked.loaded, checked.generated)
     if args.output:
         write_atomic(args.output, text)
     else:

@@ -1,13 +1,16 @@
-"""The pipeline in one call: spec → models → generated sets → text."""
+"""The pipeline: spec → models → generated sets → lint → text, for the CLI and the Python API."""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import List, Optional, Sequence, Tuple, Union
 
 from . import __version__
-from .generate import generate
+from .errors import Diagnostic, SpecError
+from .generate import GeneratedSet, generate
+from .lint import lint
 from .load import LoadedSpec, SpecSource, load_spec, source_from_text
 from .render import Provenance, render_block
 
@@ -16,7 +19,32 @@ class SpecWarning(UserWarning):
     """A spec compiled, but something in it is dubious (the CLI prints these as warnings)."""
 
 
-def render_loaded(loaded: LoadedSpec) -> str:
+@dataclass(frozen=True)
+class Checked:
+    """A validated spec, its generated sets, and everything found wrong with them."""
+
+    loaded: LoadedSpec
+    generated: Sequence[GeneratedSet]
+    diagnostics: Tuple[Diagnostic, ...]  # the spec's warnings and the lint's findings, by place
+
+    @property
+    def errors(self) -> List[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> List[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def check(loaded: LoadedSpec, *, run_lint: bool = True) -> Checked:
+    """Generate the sets of a validated spec and lint them (``run_lint=False``: no lint)."""
+    generated = generate(loaded.spec)
+    findings = [f.diagnostic for f in lint(loaded, generated)] if run_lint else []
+    diagnostics = sorted([*loaded.warnings, *findings], key=lambda d: (d.line or 0, d.column or 0))
+    return Checked(loaded, generated, tuple(diagnostics))
+
+
+def render_loaded(loaded: LoadedSpec, generated: Optional[Sequence[GeneratedSet]] = None) -> str:
     """The symmetry-function block for an already validated spec."""
     function = loaded.spec.cutoff_function
     described = (
@@ -25,7 +53,8 @@ def render_loaded(loaded: LoadedSpec) -> str:
         else ""
     )
     provenance = Provenance(loaded.source.file_name, loaded.source.sha256, described)
-    return render_block(generate(loaded.spec), loaded.spec.output, provenance, __version__)
+    sets = generate(loaded.spec) if generated is None else generated
+    return render_block(sets, loaded.spec.output, provenance, __version__)
 
 
 def as_source(text_or_path: Union[str, Path, SpecSource]) -> Union[Path, SpecSource]:
@@ -42,12 +71,24 @@ def load(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> 
     return load_spec(as_source(text_or_path), max_lines=max_lines)
 
 
-def compile_spec(text_or_path: Union[str, Path], *, max_lines: Optional[int] = None) -> str:
+def compile_spec(
+    text_or_path: Union[str, Path],
+    *,
+    max_lines: Optional[int] = None,
+    strict: bool = False,
+    run_lint: bool = True,
+) -> str:
     """Compile a spec (TOML text or a path) to the n2p2 ``symfunction_short`` block.
 
-    The spec's warnings are issued as :class:`SpecWarning` (Python's ``warnings``).
+    Like the command line: lint errors (duplicates, n2p2 defects) raise :class:`SpecError`,
+    warnings are issued as :class:`SpecWarning`, or raise with ``strict=True``.
+    ``run_lint=False`` skips the lint (to reproduce the earlier generator's files, which may
+    contain duplicates).
     """
-    loaded = load(text_or_path, max_lines=max_lines)
-    for diagnostic in loaded.warnings:
+    checked = check(load(text_or_path, max_lines=max_lines), run_lint=run_lint)
+    refused = checked.diagnostics if strict else tuple(checked.errors)
+    if refused:
+        raise SpecError(refused)
+    for diagnostic in checked.warnings:
         warnings.warn(diagnostic.format(), SpecWarning, stacklevel=2)
-    return render_loaded(loaded)
+    return render_loaded(checked.loaded, checked.generated)

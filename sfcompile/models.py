@@ -202,14 +202,6 @@ class Spec(StrictModel):
         for i, s in enumerate(self.sets):
             if not isinstance(s, Imbalzano2018Set):
                 continue
-            if s.mode == "center" and s.nb_param_pairs == 2:
-                found.append(
-                    (
-                        ("sets", i, "nb_param_pairs"),
-                        "rule 'imbalzano2018' in mode 'center' with 2 pairs gives two identical "
-                        "etas (1/r_c^2), i.e. duplicate symmetry functions; use 3 or more pairs",
-                    )
-                )
             for key in ("r_lower", "r_upper"):
                 if getattr(s, key) is not None:
                     ignored = "is ignored by rule 'imbalzano2018'; remove it"

@@ -146,6 +146,11 @@ def _format_run(run: Sequence[SymmetryFunction], numbers: formatting.NumberForma
     return [pattern(*symbols, *fields(sf, real)) for sf in run]
 
 
+def format_line(sf: SymmetryFunction, numbers: formatting.NumberFormat) -> str:
+    """The text of one symfunction_short line, exactly as the output writes it."""
+    return _format_run([sf], numbers)[0]
+
+
 def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[str]:
     """Each element combination's lines, joined (one string per combination)."""
     return ["\n".join(_format_run(block, numbers)) for block in generated.blocks if block]

@@ -8,6 +8,8 @@ from typing import Any, Dict, List
 
 import pytest
 
+import sfcompile
+
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "sfparamgen"
 REPO = Path(__file__).resolve().parent.parent
@@ -42,3 +44,9 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run in an empty directory (diagnostics then name plain file names), without debug mode."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SFCOMPILE_DEBUG", raising=False)
+
+
+def compile_unlinted(text_or_path: Any, **options: Any) -> str:
+    """compile_spec without the lint: for tests of generation and layout (and of the earlier
+    generator's bytes, duplicates included). The lint has its own tests (test_lint.py)."""
+    return sfcompile.compile_spec(text_or_path, run_lint=False, **options)

@@ -468,3 +468,40 @@ def test_explain_json(tmp_path: Path) -> None:
 def test_explain_rejects_an_invalid_spec_like_compile(tmp_path: Path) -> None:
     (tmp_path / "spec.toml").write_text(INVALID, encoding="utf-8")
     assert run("explain", "spec.toml") == (2, "", INVALID_MESSAGE + "\n")
+
+
+# --- lint on every compile -------------------------------------------------------------------
+
+DUPLICATES = (
+    VALID.replace("nb_param_pairs = 3", "nb_param_pairs = 2")
+    .replace("gastegger2018", "imbalzano2018")
+    .replace("r_lower = 1.5\n", "")
+)
+AT_CUTOFF = VALID.replace('mode = "center"', 'mode = "shift"')  # r_upper defaults to r_c
+
+
+def test_lint_errors_refuse_the_spec_and_keep_the_old_file(tmp_path: Path) -> None:
+    # imbalzano2018 center with 2 pairs: eta = 1/r_c^2 twice, so every line is duplicated
+    (tmp_path / "spec.toml").write_text(DUPLICATES, encoding="utf-8")
+    (tmp_path / "out.nn").write_text("old\n", encoding="utf-8")
+    code, out, err = run("spec.toml", "-o", "out.nn")
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[-1] == "sfcompile: 1 error; nothing written"
+    assert lines[0].startswith("spec.toml:4:1: error: sets[0]: ")
+    assert "duplicate" in lines[0]
+    assert (tmp_path / "out.nn").read_text(encoding="utf-8") == "old\n"
+    assert run("spec.toml", "-q")[:2] == (2, "")  # -q hides warnings, never errors
+
+
+def test_lint_warnings_are_printed_and_the_block_written(tmp_path: Path) -> None:
+    (tmp_path / "spec.toml").write_text(AT_CUTOFF, encoding="utf-8")
+    code, out, err = run("spec.toml")
+    assert code == 0 and out.count("symfunction_short") == 12
+    assert err.startswith("spec.toml:4:1: warning: sets[0]: Gaussian centred exactly at the cutoff")
+    assert run("spec.toml", "-q") == (0, out, "")
+    code, out, err = run("spec.toml", "--strict")
+    assert (code, out) == (2, "")
+    assert (
+        err.splitlines()[-1] == "sfcompile: 1 warning treated as errors (--strict); nothing written"
+    )

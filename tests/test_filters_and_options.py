@@ -9,8 +9,9 @@ from typing import List
 
 import pytest
 
-from sfcompile import SpecError, SpecWarning, compile_spec, load
+from sfcompile import SpecError, SpecWarning, load
 from sfcompile.generate import generate
+from tests.conftest import compile_unlinted as compile_spec
 
 HEAD = """\
 elements = ["H", "C", "O"]

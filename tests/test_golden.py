@@ -10,8 +10,12 @@ from typing import Any, Dict, List
 
 import pytest
 
-from sfcompile import SpecWarning, compile_spec
+import sfcompile
+from sfcompile import SpecError, SpecWarning
 from tests.conftest import GOLDEN, golden_cases
+
+# without the lint: the earlier generator wrote duplicates (033, 071, 075); see the last test
+from tests.conftest import compile_unlinted as compile_spec
 
 CASES = golden_cases()
 
@@ -115,3 +119,22 @@ def test_other_precisions_change_only_the_digits(case: Dict[str, Any], precision
             assert len(a.split("E")[0].split(".")[1]) == precision
             # both are roundings of the same value: they agree to the coarser precision
             assert float(a) == pytest.approx(float(b), rel=10 ** -min(precision, 3) * 0.6)
+
+
+DUPLICATE_CASES = {"033_angw_SCu_rc6.0_i18-center_n2_z1-2-4-16", "071_rad_HCO_rc6.0_i18-center_n2",
+                   "075_wang_HCO_rc6.0_i18-center_n2_z1.0-6.0"}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_lint_refuses_the_duplicate_cases(case: Dict[str, Any]) -> None:
+    # imbalzano2018 center with 2 pairs repeats eta = 1/r_c^2: every line twice
+    if case["name"] not in DUPLICATE_CASES:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SpecWarning)  # e.g. a Gaussian at the cutoff
+            assert sfcompile.compile_spec(spec_for_case(case)) == golden_text(case)
+        return
+    with pytest.raises(SpecError) as refused:
+        sfcompile.compile_spec(spec_for_case(case))
+    codes = {d.severity for d in refused.value.diagnostics}
+    assert codes == {"error"}
+    assert all("duplicate" in d.message for d in refused.value.diagnostics)

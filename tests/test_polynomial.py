@@ -13,7 +13,8 @@ from typing import List
 
 import pytest
 
-from sfcompile import SpecError, compile_spec
+from sfcompile import SpecError
+from tests.conftest import compile_unlinted as compile_spec
 
 HEAD = """\
 elements = ["S", "Cu"]

@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sfcompile import compile_spec
+from tests.conftest import compile_unlinted as compile_spec
 from tests.test_golden import toml_value
 
 ELEMENTS = ["H", "C", "N", "O", "S", "Cu", "Fe", "Ni", "Zn", "Pt"]
