@@ -13,7 +13,7 @@ import sys
 from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from . import __version__
-from .compiler import check, render_loaded
+from .compiler import check, render_full_loaded, render_loaded
 from .errors import Diagnostic, SfcompileError
 from .explain import explain, format_text, to_json
 from .generate import generate
@@ -69,6 +69,11 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     )
     compile_.add_argument(
         "--strict", action="store_true", help="treat warnings as errors (exit 2, no output)"
+    )
+    compile_.add_argument(
+        "--full",
+        action="store_true",
+        help="write a complete input.nn (elements, cutoff_type, the [n2p2] keywords, SFs)",
     )
     compile_.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     compile_.set_defaults(run=_run_compile)
@@ -134,7 +139,8 @@ def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         count = _count(checked.warnings, "warning")
         print(f"sfcompile: {count} treated as errors (--strict); nothing written", file=stderr)
         return EXIT_ERROR
-    text = render_loaded(checked.loaded, checked.generated)
+    render = render_full_loaded if args.full else render_loaded
+    text = render(checked.loaded, checked.generated)
     if args.output:
         write_atomic(args.output, text)
     else:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
-from . import __version__
-from .errors import Diagnostic, SpecError
+from . import __version__, n2p2_keywords
+from .errors import Diagnostic, KeyPath, SpecError
 from .generate import GeneratedSet, generate
 from .lint import lint
 from .load import LoadedSpec, SpecSource, load_spec, source_from_text
-from .render import Provenance, render_block
+from .models import IGNORES_ALPHA
+from .render import Provenance, render_block, render_full
 
 
 class SpecWarning(UserWarning):
@@ -44,17 +45,61 @@ def check(loaded: LoadedSpec, *, run_lint: bool = True) -> Checked:
     return Checked(loaded, generated, tuple(diagnostics))
 
 
-def render_loaded(loaded: LoadedSpec, generated: Optional[Sequence[GeneratedSet]] = None) -> str:
-    """The symmetry-function block for an already validated spec."""
+def _provenance(loaded: LoadedSpec) -> Provenance:
     function = loaded.spec.cutoff_function
     described = (
         f"{function.type} (n2p2 cutoff_type {function.number}), alpha = {function.alpha!r}"
         if function is not None
         else ""
     )
-    provenance = Provenance(loaded.source.file_name, loaded.source.sha256, described)
+    return Provenance(loaded.source.file_name, loaded.source.sha256, described)
+
+
+def render_loaded(loaded: LoadedSpec, generated: Optional[Sequence[GeneratedSet]] = None) -> str:
+    """The symmetry-function block for an already validated spec."""
     sets = generate(loaded.spec) if generated is None else generated
-    return render_block(sets, loaded.spec.output, provenance, __version__)
+    return render_block(sets, loaded.spec.output, _provenance(loaded), __version__)
+
+
+def _full_file_problems(loaded: LoadedSpec) -> List[Diagnostic]:
+    spec = loaded.spec
+    problems = []
+    if spec.cutoff_function is None:
+        problems.append(loaded.diagnostic(
+            "error", (), "a complete input.nn needs n2p2's global cutoff function: add a "
+            '[cutoff_function] table, e.g. type = "cos"',
+        ))  # fmt: skip
+    given = {**(spec.n2p2 or {}), **(spec.n2p2_unchecked or {})}
+    missing = [k for k in n2p2_keywords.REQUIRED_FOR_FULL if k not in given]
+    if missing:
+        where: KeyPath = ("n2p2",) if spec.n2p2 is not None else ()
+        problems.append(loaded.diagnostic(
+            "error", where, "a complete input.nn needs " + ", ".join(missing)
+            + " (n2p2's nnp-scaling and training read them); add them to [n2p2]",
+        ))  # fmt: skip
+    return problems
+
+
+def render_full_loaded(
+    loaded: LoadedSpec, generated: Optional[Sequence[GeneratedSet]] = None
+) -> str:
+    """A complete input.nn (``compile --full``); raises SpecError if the spec lacks what n2p2
+    needs for one (the cutoff function, the network keywords)."""
+    problems = _full_file_problems(loaded)
+    if problems:
+        raise SpecError(problems)
+    spec = loaded.spec
+    function = spec.cutoff_function
+    assert function is not None
+    cutoff_type = str(function.number)
+    if function.type not in IGNORES_ALPHA:
+        cutoff_type += f" {function.alpha!r}"
+    keywords = n2p2_keywords.render_lines({**(spec.n2p2 or {}), **(spec.n2p2_unchecked or {})})
+    sets = generate(spec) if generated is None else generated
+    return render_full(
+        sets, spec.output, _provenance(loaded), __version__,
+        elements=spec.elements, cutoff_type=cutoff_type, keyword_lines=keywords,
+    )  # fmt: skip
 
 
 def as_source(text_or_path: Union[str, Path, SpecSource]) -> Union[Path, SpecSource]:

@@ -7,12 +7,13 @@ over the whole spec (the size guard) run last, in :meth:`Spec._check_size`.
 
 from __future__ import annotations
 
-from typing import Any, List, Literal, Optional, Tuple, Union
+from typing import Any, Dict, List, Literal, Optional, Tuple, Union
 
 from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
+from . import n2p2_keywords
 from ._model_base import (
     DEFAULT_MAX_LINES,
     MAX_LENGTH,
@@ -81,6 +82,13 @@ def _validate_cutoff_type(value: Any) -> str:
     )
 
 
+N2p2Value = Annotated[
+    Any,
+    Checked(
+        n2p2_keywords.validate_value,
+        {"anyOf": [{"type": ["boolean", "number", "string"]}, {"type": "array"}]},
+    ),
+]
 Precision = Annotated[
     Union[int, str],
     Checked(
@@ -166,6 +174,31 @@ class Spec(StrictModel):
     sets: Annotated[List[SetSpec], Field(min_length=1)] = Field(
         description="The generated sets, written in this order."
     )
+    n2p2: Optional[Dict[str, N2p2Value]] = Field(
+        None,
+        description="Other input.nn keywords for a complete file (compile --full), e.g. "
+        "global_hidden_layers_short = 2; names are checked against n2p2's keyword list.",
+    )
+    n2p2_unchecked: Optional[Dict[str, N2p2Value]] = Field(
+        None,
+        description="input.nn keywords passed through without checking the name (for n2p2 "
+        "versions newer than sfcompile's keyword list); a warning names each.",
+    )
+
+    @field_validator("n2p2", "n2p2_unchecked")
+    @classmethod
+    def _keywords(cls, table: Optional[Dict[str, Any]], info: ValidationInfo) -> Any:
+        if table is None:
+            return table
+        checked = info.field_name == "n2p2"
+        problems = [
+            ((name,), rule_error(message, anchor="key"))
+            for name in table
+            for message in n2p2_keywords.check_names({name: table[name]}, checked)
+        ]
+        problems += [((key,), rule_error(msg)) for key, msg in n2p2_keywords.check_network(table)]
+        raise_at(problems)
+        return table
 
     @model_validator(mode="wrap")
     @classmethod
@@ -191,7 +224,11 @@ class Spec(StrictModel):
 
     def warnings(self) -> List[Tuple[KeyPath, str]]:
         """Accepted but dubious input, located by key path."""
-        found: List[Tuple[KeyPath, str]] = []
+        found: List[Tuple[KeyPath, str]] = [
+            (("n2p2_unchecked", name), "is passed through to input.nn unchecked: make sure "
+             "your n2p2 version knows this keyword (n2p2 ignores unknown ones)")
+            for name in self.n2p2_unchecked or {}
+        ]  # fmt: skip
         function = self.cutoff_function
         if function is not None and function.alpha > 0 and function.type in IGNORES_ALPHA:
             message = (

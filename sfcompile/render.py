@@ -230,3 +230,30 @@ def render_block(
         sets=[_set_view(g, numbers, lines=not by_element) for g in generated],
         elements=_element_views(generated, numbers) if by_element else [],
     )
+
+
+def render_full(
+    generated: Sequence[GeneratedSet],
+    output: OutputOptions,
+    provenance: Optional[Provenance],
+    version: str,
+    *,
+    elements: Sequence[str],
+    cutoff_type: str,
+    keyword_lines: Sequence[str],
+) -> str:
+    """A complete input.nn: the SF block (without its own header) inside the file frame."""
+    block = render_block(generated, output.model_copy(update={"header": False}), None, version)
+    return _render(
+        "full.nn.j2",
+        header=output.header and provenance is not None,
+        tool=TOOL_NAME,
+        version=version,
+        spec_name=provenance.spec_name if provenance else "",
+        spec_sha256=provenance.spec_sha256 if provenance else "",
+        cutoff_function=provenance.cutoff_function if provenance else "",
+        elements=list(elements),
+        cutoff_type=cutoff_type,
+        keyword_lines=list(keyword_lines),
+        block=block,
+    )
