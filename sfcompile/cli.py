@@ -1,6 +1,6 @@
 """Command line: sequence the stages and map every error to an exit code, in one place.
 
-Exit codes: 0 success; 1 reserved for "check found differences"; 2 invalid spec, invalid
+Exit codes: 0 success; 1 "check found differences"; 2 invalid spec, invalid
 usage or an output that could not be written; 3 an internal error (a bug: please report it).
 """
 
@@ -18,6 +18,7 @@ from .errors import Diagnostic, SfcompileError
 from .explain import explain, format_text, to_json
 from .generate import generate
 from .load import load_spec
+from .managed import check_file, update_file
 from .schema import schema_text
 from .writer import write_atomic
 
@@ -32,11 +33,14 @@ examples:
   sfcompile spec.toml -o sf-block.nn    compile into a file (written atomically)
   sfcompile compile --strict spec.toml  treat warnings as errors (for CI)
   sfcompile explain spec.toml           SF counts, cutoffs and cost per element
+  sfcompile compile --full spec.toml -o input.nn   a complete input.nn
+  sfcompile update spec.toml input.nn   refresh the managed block of an input.nn
+  sfcompile check spec.toml input.nn    exit 1 if input.nn is out of date (CI)
   sfcompile schema > sfcompile.schema.json
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
-exit codes: 0 ok, 2 invalid spec, usage or unwritable output, 3 internal error
-(1 is reserved for the coming 'check' command: differences found).
+exit codes: 0 ok, 1 check found differences, 2 invalid spec, usage or unwritable
+output, 3 internal error.
 """
 
 
@@ -90,13 +94,55 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     explain_.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
     explain_.set_defaults(run=_run_explain)
 
+    update = commands.add_parser(
+        "update",
+        help="write the spec's block into the managed block of an input.nn",
+        description="Replace the managed block of INPUT_NN with what SPEC compiles to (insert "
+        "it on first use); every other byte of the file stays as it was.",
+    )
+    update.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    update.add_argument("input", metavar="INPUT_NN", help="n2p2's input.nn, changed in place")
+    update.add_argument(
+        "--replace-existing",
+        action="store_true",
+        help="first use: comment out the file's symfunction_short lines, block in their place",
+    )
+    update.add_argument(
+        "--force", action="store_true", help="overwrite a hand-edited block or another spec's"
+    )
+    update.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    update.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    update.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    update.set_defaults(run=_run_update)
+
+    check_ = commands.add_parser(
+        "check",
+        help="exit 1 if an input.nn is not what the spec compiles to (for CI)",
+        description="Compare INPUT_NN (its managed block, or the whole file if it was written "
+        "by 'sfcompile compile -o') with what SPEC compiles to. Exit 0 equal, 1 different, "
+        "2 error.",
+    )
+    check_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    check_.add_argument("input", metavar="INPUT_NN", help="n2p2's input.nn (not changed)")
+    check_.add_argument("--diff", action="store_true", help="print a unified diff on stdout")
+    check_.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    check_.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    check_.set_defaults(run=_run_check)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the spec format",
         description="Print the JSON Schema of the spec format (for editors such as Taplo).",
     )
     schema.set_defaults(run=_run_schema)
-    return parser, {"compile": compile_, "explain": explain_, "schema": schema}
+    return parser, {
+        "compile": compile_,
+        "explain": explain_,
+        "update": update,
+        "check": check_,
+        "schema": schema,
+    }
 
 
 def _positive_int(text: str) -> int:
@@ -154,6 +200,31 @@ def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     summary = explain(loaded, generate(loaded.spec))
     stdout.write(to_json(summary) + "\n" if args.json else format_text(summary))
     return EXIT_OK
+
+
+def _run_update(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = update_file(
+        args.spec,
+        args.input,
+        replace_existing=args.replace_existing,
+        force=args.force,
+        strict=args.strict,
+        max_lines=args.max_lines,
+    )
+    if not args.quiet:
+        _report(result.warnings, stderr)
+        print(result.summary(), file=stderr)
+    return EXIT_OK
+
+
+def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = check_file(args.spec, args.input, strict=args.strict, max_lines=args.max_lines)
+    if args.diff:
+        stdout.writelines(result.diff)
+    if not args.quiet:
+        _report(result.warnings, stderr)
+        print(result.summary(), file=stderr)
+    return EXIT_OK if result.equal else EXIT_DIFFERENCES
 
 
 def _run_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -191,7 +191,8 @@ def test_help_shows_examples_and_exit_codes(capsys: pytest.CaptureFixture[str]) 
         "'sfcompile SPEC' is short for 'sfcompile compile SPEC'",
         "Use '-' as SPEC to read standard input.",
         "exit codes: 0 ok,",
-        "2 invalid spec, usage or unwritable output, 3 internal error",
+        "1 check found differences, 2 invalid spec, usage or unwritable",
+        "output, 3 internal error.",
     ):
         assert expected in text
 
@@ -505,3 +506,32 @@ def test_lint_warnings_are_printed_and_the_block_written(tmp_path: Path) -> None
     assert (
         err.splitlines()[-1] == "sfcompile: 1 warning treated as errors (--strict); nothing written"
     )
+
+
+# --- update and check ------------------------------------------------------------------------
+
+
+def test_update_then_check_through_the_command_line(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    (tmp_path / "input.nn").write_text("random_seed 1\n", encoding="utf-8")
+    code, out, err = run("update", "spec.toml", "input.nn")
+    assert (code, out) == (0, "")
+    assert err.startswith("input.nn: managed block inserted")
+    assert (tmp_path / "input.nn").read_text(encoding="utf-8").startswith("random_seed 1\n")
+    assert run("check", "spec.toml", "input.nn")[0] == 0
+    # the spec changes: check exits 1 and --diff prints the difference on stdout
+    write(tmp_path / "spec.toml", VALID.replace("nb_param_pairs = 3", "nb_param_pairs = 4"))
+    code, out, err = run("check", "--diff", "spec.toml", "input.nn")
+    assert code == 1
+    assert out.startswith("--- ") and "+symfunction_short" in out
+    assert "differs" in err
+    assert run("update", "spec.toml", "input.nn")[0] == 0
+    assert run("check", "spec.toml", "input.nn")[0] == 0
+
+
+def test_check_on_a_file_without_a_block_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    (tmp_path / "input.nn").write_text("random_seed 1\n", encoding="utf-8")
+    code, out, err = run("check", "spec.toml", "input.nn")
+    assert (code, out) == (2, "")
+    assert err.startswith("input.nn")
