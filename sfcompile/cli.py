@@ -17,9 +17,11 @@ from .compiler import check, render_full_loaded, render_loaded
 from .errors import Diagnostic, SfcompileError
 from .explain import explain, format_text, to_json
 from .generate import generate
+from .importer import import_path
 from .load import load_spec
 from .managed import check_file, update_file
 from .schema import schema_text
+from .semantic_diff import format_diff, load_source, semantic_diff
 from .writer import write_atomic
 
 EXIT_OK = 0
@@ -36,6 +38,8 @@ examples:
   sfcompile compile --full spec.toml -o input.nn   a complete input.nn
   sfcompile update spec.toml input.nn   refresh the managed block of an input.nn
   sfcompile check spec.toml input.nn    exit 1 if input.nn is out of date (CI)
+  sfcompile import old/input.nn -o spec.toml   an existing file's SFs as a spec
+  sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
@@ -130,6 +134,29 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     check_.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     check_.set_defaults(run=_run_check)
 
+    import_ = commands.add_parser(
+        "import",
+        help="turn an existing input.nn's SF lines into a spec",
+        description="Read the symfunction_short/symfunction lines of INPUT_NN (and its "
+        "elements and cutoff_type lines) and write a TOML spec that compiles to the same "
+        "SFs, using generation rules where the lines match one.",
+    )
+    import_.add_argument("input", metavar="INPUT_NN", help="an input.nn ('-' for stdin)")
+    import_.add_argument("-o", "--output", metavar="SPEC", help="write the spec atomically")
+    import_.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    import_.set_defaults(run=_run_import)
+
+    diff = commands.add_parser(
+        "diff",
+        help="compare two specs or input.nn files as sets of SFs",
+        description="Compare A and B (each a .toml spec or an input.nn) as sets of symmetry "
+        "functions: added, removed, changed; independent of order, spacing and number "
+        "spelling. Exit 0 equal, 1 different, 2 error.",
+    )
+    diff.add_argument("a", metavar="A")
+    diff.add_argument("b", metavar="B")
+    diff.set_defaults(run=_run_diff)
+
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of the spec format",
@@ -141,6 +168,8 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "explain": explain_,
         "update": update,
         "check": check_,
+        "import": import_,
+        "diff": diff,
         "schema": schema,
     }
 
@@ -224,6 +253,25 @@ def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not args.quiet:
         _report(result.warnings, stderr)
         print(result.summary(), file=stderr)
+    return EXIT_OK if result.equal else EXIT_DIFFERENCES
+
+
+def _run_import(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = import_path(args.input)
+    if not args.quiet:
+        _report(result.warnings, stderr)
+        for note in result.notes:
+            print(f"sfcompile: note: {note}", file=stderr)
+    if args.output:
+        write_atomic(args.output, result.spec_text)
+    else:
+        stdout.write(result.spec_text)
+    return EXIT_OK
+
+
+def _run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    result = semantic_diff(load_source(args.a), load_source(args.b))
+    stdout.write(format_diff(result))
     return EXIT_OK if result.equal else EXIT_DIFFERENCES
 
 

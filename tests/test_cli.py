@@ -535,3 +535,35 @@ def test_check_on_a_file_without_a_block_is_an_error(tmp_path: Path) -> None:
     code, out, err = run("check", "spec.toml", "input.nn")
     assert (code, out) == (2, "")
     assert err.startswith("input.nn")
+
+
+# --- import and diff -------------------------------------------------------------------------
+
+
+def test_import_then_compile_then_diff(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml")
+    assert run("spec.toml", "-o", "input.nn")[0] == 0
+    code, out, err = run("import", "input.nn", "-o", "imported.toml")
+    assert (code, out) == (0, "")
+    assert "sfcompile: note:" in err
+    text = (tmp_path / "imported.toml").read_text(encoding="utf-8")
+    assert 'rule = "gastegger2018"' in text  # the rule is recognised, not listed value by value
+    assert run("diff", "imported.toml", "input.nn")[0] == 0
+    assert run("diff", "spec.toml", "imported.toml")[0] == 0
+
+
+def test_diff_exits_1_on_differences(tmp_path: Path) -> None:
+    write(tmp_path / "a.toml")
+    write(tmp_path / "b.toml", VALID.replace("nb_param_pairs = 3", "nb_param_pairs = 4"))
+    code, out, err = run("diff", "a.toml", "b.toml")
+    assert (code, err) == (1, "")
+    assert out.startswith("--- a.toml (12 SFs)\n+++ b.toml (16 SFs)\n")
+
+
+def test_import_refuses_a_malformed_file(tmp_path: Path) -> None:
+    (tmp_path / "input.nn").write_text(
+        "elements H\nsymfunction_short H 2 H 1.0d-2 0.0\n", encoding="utf-8"
+    )
+    code, out, err = run("import", "input.nn")
+    assert (code, out) == (2, "")
+    assert err.startswith("input.nn:2:")
