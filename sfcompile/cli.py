@@ -15,14 +15,11 @@ from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 from . import __version__
 from .compiler import check, render_full_loaded, render_loaded
 from .errors import Diagnostic, SfcompileError
-from .explain import explain, format_text, to_json
-from .generate import generate
-from .importer import import_path
 from .load import load_spec
-from .managed import check_file, update_file
-from .schema import schema_text
-from .semantic_diff import format_diff, load_source, semantic_diff
 from .writer import write_atomic
+
+# The other commands' modules are imported when the command runs: `sfcompile SPEC` is run in
+# scripts and Makefiles, and its start-up time is most of its run time.
 
 EXIT_OK = 0
 EXIT_DIFFERENCES = 1
@@ -225,6 +222,9 @@ def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 
 
 def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .explain import explain, format_text, to_json
+    from .generate import generate
+
     loaded = load_spec(args.spec, max_lines=args.max_lines)
     summary = explain(loaded, generate(loaded.spec))
     stdout.write(to_json(summary) + "\n" if args.json else format_text(summary))
@@ -232,6 +232,8 @@ def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 
 
 def _run_update(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .managed import update_file
+
     result = update_file(
         args.spec,
         args.input,
@@ -247,6 +249,8 @@ def _run_update(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .managed import check_file
+
     result = check_file(args.spec, args.input, strict=args.strict, max_lines=args.max_lines)
     if args.diff:
         stdout.writelines(result.diff)
@@ -257,6 +261,8 @@ def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _run_import(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .importer import import_path
+
     result = import_path(args.input)
     if not args.quiet:
         _report(result.warnings, stderr)
@@ -270,12 +276,16 @@ def _run_import(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .semantic_diff import format_diff, load_source, semantic_diff
+
     result = semantic_diff(load_source(args.a), load_source(args.b))
     stdout.write(format_diff(result))
     return EXIT_OK if result.equal else EXIT_DIFFERENCES
 
 
 def _run_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .schema import schema_text
+
     stdout.write(schema_text())
     return EXIT_OK
 
