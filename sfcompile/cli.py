@@ -38,6 +38,7 @@ examples:
   sfcompile import old/input.nn -o spec.toml   an existing file's SFs as a spec
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
+  sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
 exit codes: 0 ok, 1 check found differences, 2 invalid spec, usage or unwritable
@@ -160,6 +161,34 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         description="Print the JSON Schema of the spec format (for editors such as Taplo).",
     )
     schema.set_defaults(run=_run_schema)
+    stats = commands.add_parser(
+        "stats",
+        help="SF statistics over a data set; n2p2's scaling.data",
+        description="Evaluate the spec's SFs on every structure of a data set (streamed) and "
+        "report per SF min, max, mean, sigma and the non-zero fraction, dead SFs, element "
+        "combinations and elements absent from the data, and a length-unit sanity check. "
+        "-o writes n2p2's scaling.data (as nnp-scaling does).",
+    )
+    stats.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    stats.add_argument("--data", required=True, metavar="FILE", help="the structures")
+    stats.add_argument("-o", "--output", metavar="FILE", help="write scaling.data atomically")
+    stats.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="processes")
+    stats.add_argument(
+        "--dead-threshold",
+        type=float,
+        default=1e-10,
+        metavar="X",
+        help="dead SF: max - min <= X * max(1, |min|, |max|) (default 1e-10)",
+    )
+    stats.add_argument(
+        "--format",
+        default="input.data",
+        metavar="FORMAT",
+        help="input.data (n2p2/RuNNer, default) or an ASE format name (needs ase)",
+    )
+    stats.add_argument("--json", action="store_true", help="machine-readable JSON report")
+    stats.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    stats.set_defaults(run=_run_stats)
     return parser, {
         "compile": compile_,
         "explain": explain_,
@@ -168,6 +197,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "import": import_,
         "diff": diff,
         "schema": schema,
+        "stats": stats,
     }
 
 
@@ -288,6 +318,17 @@ def _run_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
     stdout.write(schema_text())
     return EXIT_OK
+
+
+def _run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .stats import run_command
+
+    checked = check(load_spec(args.spec, max_lines=args.max_lines))
+    _report(checked.diagnostics, stderr)
+    if checked.errors:
+        print(f"sfcompile: {_count(checked.errors, 'error')}; nothing computed", file=stderr)
+        return EXIT_ERROR
+    return run_command(checked, args, stdout, stderr)
 
 
 def main(

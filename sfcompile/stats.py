@@ -1,0 +1,362 @@
+"""Statistics of the symmetry functions of a spec over a data set (``sfcompile stats``).
+
+Structures are read and evaluated one at a time; per central element and SF the run keeps only
+running sums (count, Σx, Σx², min, max, number of non-zero values), so memory does not grow with
+the data set. Σx and Σx² are added atom after atom in file order, as n2p2's ``nnp-scaling`` adds
+them, and sigma uses n2p2's one-pass formula sqrt((Σx² − (Σx)²/n)/(n − 1)): the numbers equal
+n2p2's ``scaling.data``. Structures are grouped into chunks of about ``CHUNK_ATOMS`` atoms (a
+property of the data alone); each chunk is summed from zero and the chunk sums are added in file
+order, so the result is the same whatever the number of processes (``jobs``).
+
+SFs are evaluated with their parameters as printed (n2p2 computes with the numbers it parses
+from input.nn), in the order given (spec order); ``Plan.n2p2`` maps n2p2's sorted index to it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import multiprocessing
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import (
+    Any,
+    Callable,
+    Deque,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    TextIO,
+    Tuple,
+)
+
+import numpy as np
+
+from . import formatting
+from .compiler import Checked
+from .cutoff_functions import FloatArray
+from .elements import ATOMIC_NUMBER
+from .errors import SpecError
+from .generate import Number, SymmetryFunction
+from .neighbours import neighbour_list
+from .ordering import n2p2_key
+from .sfvalues import Geometry, StructureLike, compute
+from .structures import Structure, read_input_data, read_with_ase
+from .writer import write_atomic
+
+CHUNK_ATOMS = 512  # a chunk closes once it holds at least this many atoms
+Pair = Tuple[str, str]  # two element symbols, sorted
+Progress = Callable[[int, int], None]  # (structures, atoms) done so far
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to evaluate: per central element its SFs (spec order, printed values)."""
+
+    elements: Tuple[str, ...]  # the spec's elements, in the spec's order
+    sfs: Dict[str, List[SymmetryFunction]]  # central element -> SFs as n2p2 reads them
+    n2p2: Dict[str, List[int]]  # central element -> n2p2 index i-1 -> position in ``sfs``
+    cutoff_type: int
+    alpha: float
+
+    @property
+    def max_cutoff(self) -> float:
+        return max(float(sf.cutoff) for sfs in self.sfs.values() for sf in sfs)
+
+
+def _printed(value: Optional[Number], numbers: formatting.NumberFormat) -> Optional[float]:
+    return None if value is None else float(numbers.real(value))
+
+
+def as_printed(sf: SymmetryFunction, numbers: formatting.NumberFormat) -> SymmetryFunction:
+    """``sf`` with every real replaced by the value n2p2 parses from sfcompile's text."""
+    cutoff = _printed(sf.cutoff, numbers)
+    assert cutoff is not None
+    return sf._replace(
+        cutoff=cutoff,
+        eta=_printed(sf.eta, numbers),
+        r_shift=_printed(sf.r_shift, numbers),
+        lambda_=None if sf.lambda_ is None else float(formatting.lambda_(sf.lambda_)),
+        zeta=_printed(sf.zeta, numbers),
+        r_lower=_printed(sf.r_lower, numbers),
+        theta_left=_printed(sf.theta_left, numbers),
+        theta_right=_printed(sf.theta_right, numbers),
+    )
+
+
+def make_plan(
+    elements: Sequence[str],
+    sfs: Iterable[SymmetryFunction],
+    numbers: formatting.NumberFormat,
+    cutoff_type: int,
+    alpha: float = 0.0,
+) -> Plan:
+    """A plan for ``sfs`` (in spec order) written at the precision of ``numbers``."""
+    grouped: Dict[str, List[SymmetryFunction]] = {e: [] for e in elements}
+    for sf in sfs:
+        grouped.setdefault(sf.combination[0], []).append(as_printed(sf, numbers))
+    exact = formatting.NumberFormat("full")
+    n2p2 = {
+        element: sorted(range(len(group)), key=lambda k: n2p2_key(group[k], exact))
+        for element, group in grouped.items()
+    }
+    return Plan(tuple(elements), grouped, n2p2, cutoff_type, alpha)
+
+
+@dataclass
+class Sums:
+    """Running statistics of the SFs of one central element."""
+
+    width: int
+    count: int = 0
+    total: FloatArray = field(init=False)
+    squares: FloatArray = field(init=False)
+    low: FloatArray = field(init=False)
+    high: FloatArray = field(init=False)
+    nonzero: FloatArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.total = np.zeros(self.width)
+        self.squares = np.zeros(self.width)
+        self.low = np.full(self.width, np.inf)
+        self.high = np.full(self.width, -np.inf)
+        self.nonzero = np.zeros(self.width)
+
+    def add(self, values: FloatArray) -> None:
+        """Add the rows (atoms) of ``values``, one after the other (n2p2's rounding)."""
+        if not len(values) or not self.width:
+            return
+        self.count += len(values)
+        self.total = _sequential(self.total, values)
+        self.squares = _sequential(self.squares, values * values)
+        self.low = np.minimum(self.low, values.min(axis=0))
+        self.high = np.maximum(self.high, values.max(axis=0))
+        self.nonzero += np.count_nonzero(values, axis=0)
+
+    def merge(self, other: Sums) -> None:
+        self.count += other.count
+        self.total = self.total + other.total
+        self.squares = self.squares + other.squares
+        self.low = np.minimum(self.low, other.low)
+        self.high = np.maximum(self.high, other.high)
+        self.nonzero = self.nonzero + other.nonzero
+
+    @property
+    def mean(self) -> FloatArray:
+        return self.total / self.count if self.count else np.full(self.width, np.nan)
+
+    @property
+    def sigma(self) -> FloatArray:
+        """n2p2's one-pass sample standard deviation (NaN for fewer than two atoms)."""
+        n = self.count
+        if n < 2:
+            return np.full(self.width, np.nan)
+        with np.errstate(invalid="ignore"):
+            return np.asarray(np.sqrt((self.squares - self.total * self.total / n) / (n - 1)))
+
+
+def _sequential(start: FloatArray, rows: FloatArray) -> FloatArray:
+    """start + rows[0] + rows[1] + ..., added in that order for every column."""
+    if rows.shape[1] == 1:  # numpy would sum a single column pairwise
+        result = float(start[0])
+        for x in rows[:, 0].tolist():
+            result += x
+        return np.array([result])
+    return np.asarray(np.concatenate([start[None, :], rows]).sum(axis=0))
+
+
+@dataclass
+class Totals:
+    """Everything accumulated over (part of) a data set."""
+
+    sums: Dict[str, Sums]
+    structures: int = 0
+    atoms: Dict[str, int] = field(default_factory=dict)  # atoms per element in the data
+    closest: Dict[Pair, float] = field(default_factory=dict)  # shortest distance per pair
+
+    @classmethod
+    def empty(cls, plan: Plan) -> Totals:
+        return cls({e: Sums(len(sfs)) for e, sfs in plan.sfs.items()})
+
+    def merge(self, other: Totals) -> None:
+        for element, sums in other.sums.items():
+            self.sums[element].merge(sums)
+        self.structures += other.structures
+        for element, n in other.atoms.items():
+            self.atoms[element] = self.atoms.get(element, 0) + n
+        for pair, distance in other.closest.items():
+            self.closest[pair] = min(distance, self.closest.get(pair, np.inf))
+
+    @property
+    def shortest(self) -> Optional[Tuple[float, Pair]]:
+        """The shortest interatomic distance within the largest cutoff, and its elements."""
+        if not self.closest:
+            return None
+        pair = min(self.closest, key=lambda p: (self.closest[p], p))
+        return self.closest[pair], pair
+
+
+def _closest(geometry: Geometry, cutoff: float) -> Dict[Pair, float]:
+    symbols = list(geometry.elements)
+    pairs = neighbour_list(np.asarray(geometry.positions), geometry.lattice, cutoff)
+    found: Dict[Pair, float] = {}
+    if not len(pairs.distances):
+        return found
+    for a, b, d in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.distances.tolist()):
+        key = (symbols[a], symbols[b]) if symbols[a] <= symbols[b] else (symbols[b], symbols[a])
+        if d < found.get(key, np.inf):
+            found[key] = d
+    return found
+
+
+def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
+    """The totals of one chunk of structures, summed from zero in file order."""
+    totals = Totals.empty(plan)
+    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
+    for geometry in chunk:
+        values = compute(geometry, sfs, plan.cutoff_type, plan.alpha)
+        for element, rows in values.items():
+            totals.sums[element].add(rows)
+        for symbol in geometry.elements:
+            totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
+        for pair, distance in _closest(geometry, plan.max_cutoff).items():
+            totals.closest[pair] = min(distance, totals.closest.get(pair, np.inf))
+        totals.structures += 1
+    return totals
+
+
+def chunks(structures: Iterable[StructureLike]) -> Iterator[List[Geometry]]:
+    """Consecutive structures, at least ``CHUNK_ATOMS`` atoms per chunk (the last: the rest)."""
+    chunk: List[Geometry] = []
+    atoms = 0
+    for structure in structures:
+        chunk.append(Geometry(structure.positions, structure.lattice, structure.elements))
+        atoms += len(structure.elements)
+        if atoms >= CHUNK_ATOMS:
+            yield chunk
+            chunk, atoms = [], 0
+    if chunk:
+        yield chunk
+
+
+_WORKER_PLAN: List[Plan] = []
+
+
+def _init_worker(plan: Plan) -> None:
+    _WORKER_PLAN[:] = [plan]
+
+
+def _worker(chunk: List[Geometry]) -> Totals:
+    return chunk_totals(_WORKER_PLAN[0], chunk)
+
+
+def collect(
+    plan: Plan,
+    structures: Iterable[StructureLike],
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+) -> Totals:
+    """Accumulate the statistics of ``plan``'s SFs over ``structures`` (streamed).
+
+    ``jobs`` > 1 evaluates chunks in that many processes; at most 2·jobs chunks are in flight,
+    and results are merged in file order (the result does not depend on ``jobs``).
+    """
+    totals = Totals.empty(plan)
+
+    def merge(part: Totals) -> None:
+        totals.merge(part)
+        if progress is not None:
+            progress(totals.structures, sum(totals.atoms.values()))
+
+    if jobs <= 1:
+        for chunk in chunks(structures):
+            merge(chunk_totals(plan, chunk))
+        return totals
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with futures.ProcessPoolExecutor(jobs, context, _init_worker, (plan,)) as pool:
+        pending: Deque[futures.Future[Totals]] = deque()
+        for chunk in chunks(structures):
+            pending.append(pool.submit(_worker, chunk))
+            if len(pending) >= 2 * jobs:
+                merge(pending.popleft().result())
+        while pending:
+            merge(pending.popleft().result())
+    return totals
+
+
+def element_order(elements: Iterable[str]) -> List[str]:
+    """Elements by atomic number (n2p2's e_index order)."""
+    return sorted(elements, key=ATOMIC_NUMBER.__getitem__)
+
+
+def spec_plan(checked: Checked) -> Plan:
+    """The plan of a checked spec; SpecError if it needs a cutoff function and has none."""
+    spec = checked.loaded.spec
+    sfs = [sf for g in checked.generated for block in g.blocks for sf in block]
+    function = spec.cutoff_function
+    if function is None and any(sf.type_number < 20 for sf in sfs):
+        message = (
+            "statistics of Gaussian SFs need n2p2's global cutoff function: add a "
+            '[cutoff_function] table, e.g. type = "cos"'
+        )
+        raise SpecError([checked.loaded.diagnostic("error", (), message)])
+    numbers = formatting.NumberFormat(spec.output.precision)
+    cutoff_type, alpha = (function.number, function.alpha) if function else (0, 0.0)
+    return make_plan(spec.elements, sfs, numbers, cutoff_type, alpha)
+
+
+class ProgressLine:
+    """``structures, atoms, seconds`` on one line of a terminal, after ``DELAY`` seconds."""
+
+    DELAY = 0.5
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self, structures: int, atoms: int) -> None:
+        elapsed = time.monotonic() - self.start
+        if elapsed >= self.DELAY:
+            text = f"sfcompile stats: {structures} structures, {atoms} atoms, {elapsed:.1f} s"
+            self.stream.write("\r" + text)
+            self.stream.flush()
+            self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _read(path: str, format: str, elements: Sequence[str]) -> Iterator[Structure]:
+    if format == "input.data":
+        return read_input_data(path, known_elements=elements)
+    return read_with_ase(path, None if format == "ase" else format, known_elements=elements)
+
+
+def run_command(checked: Checked, args: Any, stdout: TextIO, stderr: TextIO) -> int:
+    """``sfcompile stats`` after the spec has been checked: compute, report, write."""
+    from . import __version__
+    from .stats_report import findings, format_text, scaling_data, to_json
+
+    plan = spec_plan(checked)
+    progress = ProgressLine(stderr) if stderr.isatty() else None
+    try:
+        structures = _read(args.data, args.format, plan.elements)
+        totals = collect(plan, structures, args.jobs, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if args.output:
+        name = checked.loaded.source.file_name
+        text = scaling_data(plan, totals, name, os.path.basename(args.data), __version__)
+        write_atomic(args.output, text)
+    found = findings(plan, totals, args.dead_threshold)
+    stdout.write(to_json(found) + "\n" if args.json else format_text(found))
+    return 0
