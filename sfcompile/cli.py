@@ -67,21 +67,12 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     compile_.add_argument(
         "-o", "--output", metavar="FILE", help="write FILE atomically instead of standard output"
     )
-    compile_.add_argument(
-        "--max-lines",
-        type=_positive_int,
-        metavar="N",
-        help="refuse specs producing more than N lines (default: [output] max_lines, 100000)",
-    )
-    compile_.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors (exit 2, no output)"
-    )
+    _spec_checks(compile_, strict=True, quiet=True)
     compile_.add_argument(
         "--full",
         action="store_true",
         help="write a complete input.nn (elements, cutoff_type, the [n2p2] keywords, SFs)",
     )
-    compile_.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     compile_.set_defaults(run=_run_compile)
 
     explain_ = commands.add_parser(
@@ -93,7 +84,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     )
     explain_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
     explain_.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    explain_.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    _spec_checks(explain_)
     explain_.set_defaults(run=_run_explain)
 
     update = commands.add_parser(
@@ -112,9 +103,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     update.add_argument(
         "--force", action="store_true", help="overwrite a hand-edited block or another spec's"
     )
-    update.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    update.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
-    update.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _spec_checks(update, strict=True, quiet=True)
     update.set_defaults(run=_run_update)
 
     check_ = commands.add_parser(
@@ -127,9 +116,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     check_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
     check_.add_argument("input", metavar="INPUT_NN", help="n2p2's input.nn (not changed)")
     check_.add_argument("--diff", action="store_true", help="print a unified diff on stdout")
-    check_.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
-    check_.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    _spec_checks(check_, strict=True, quiet=True)
     check_.set_defaults(run=_run_check)
 
     import_ = commands.add_parser(
@@ -141,7 +128,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
     )
     import_.add_argument("input", metavar="INPUT_NN", help="an input.nn ('-' for stdin)")
     import_.add_argument("-o", "--output", metavar="SPEC", help="write the spec atomically")
-    import_.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    import_.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     import_.set_defaults(run=_run_import)
 
     diff = commands.add_parser(
@@ -187,7 +174,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         help="input.data (n2p2/RuNNer, default) or an ASE format name (needs ase)",
     )
     stats.add_argument("--json", action="store_true", help="machine-readable JSON report")
-    stats.add_argument("--max-lines", type=_positive_int, metavar="N", help="as for compile")
+    _spec_checks(stats)
     stats.set_defaults(run=_run_stats)
     return parser, {
         "compile": compile_,
@@ -199,6 +186,27 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "schema": schema,
         "stats": stats,
     }
+
+
+QUIET_HELP = "do not print warnings (errors are always printed)"
+
+
+def _spec_checks(
+    parser: argparse.ArgumentParser, *, strict: bool = False, quiet: bool = False
+) -> None:
+    """The options every command that reads a spec shares."""
+    parser.add_argument(
+        "--max-lines",
+        type=_positive_int,
+        metavar="N",
+        help="refuse specs producing more than N lines (default: [output] max_lines, 100000)",
+    )
+    if strict:
+        parser.add_argument(
+            "--strict", action="store_true", help="treat warnings as errors (exit 2, no output)"
+        )
+    if quiet:
+        parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
 
 
 def _positive_int(text: str) -> int:
