@@ -1,6 +1,6 @@
 """Benchmark: whole-process `sfcompile stats SPEC --data input.data -o scaling.data`.
 
-Workload: ../shared/fixtures/bench/cu2s-20 (20 Cu2S structures, 144 atoms each; 179 SFs).
+Workload: bench/data/cu2s-20 (n2p2's Cu2S example: 20 structures, 144 atoms each; 179 SFs).
 The script imports that input.nn into a spec (`sfcompile import`), runs `stats` as a fresh
 process (one warm-up, then the median of --runs runs), checks the numbers against n2p2's
 scaling.data (1e-10 relative), and reports time and peak RSS for 1x, 10x and 100x the data
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import List, Tuple
 
 HERE = Path(__file__).resolve().parent
-WORKLOAD = HERE.parent.parent / "shared" / "fixtures" / "bench" / "cu2s-20"
+WORKLOAD = HERE / "data" / "cu2s-20"
 
 
 def sfcompile_command() -> List[str]:
