@@ -63,7 +63,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compile_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    _spec_argument(compile_)
     compile_.add_argument(
         "-o", "--output", metavar="FILE", help="write FILE atomically instead of standard output"
     )
@@ -82,7 +82,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "element combination, the cutoffs (the largest is what LAMMPS' pair_style hdnnp "
         "needs) and a relative evaluation-cost estimate.",
     )
-    explain_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    _spec_argument(explain_)
     explain_.add_argument("--json", action="store_true", help="machine-readable JSON output")
     _spec_checks(explain_)
     explain_.set_defaults(run=_run_explain)
@@ -93,7 +93,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         description="Replace the managed block of INPUT_NN with what SPEC compiles to (insert "
         "it on first use); every other byte of the file stays as it was.",
     )
-    update.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    _spec_argument(update)
     update.add_argument("input", metavar="INPUT_NN", help="n2p2's input.nn, changed in place")
     update.add_argument(
         "--replace-existing",
@@ -113,7 +113,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "by 'sfcompile compile -o') with what SPEC compiles to. Exit 0 equal, 1 different, "
         "2 error.",
     )
-    check_.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    _spec_argument(check_)
     check_.add_argument("input", metavar="INPUT_NN", help="n2p2's input.nn (not changed)")
     check_.add_argument("--diff", action="store_true", help="print a unified diff on stdout")
     _spec_checks(check_, strict=True, quiet=True)
@@ -156,7 +156,7 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
         "combinations and elements absent from the data, and a length-unit sanity check. "
         "-o writes n2p2's scaling.data (as nnp-scaling does).",
     )
-    stats.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+    _spec_argument(stats)
     stats.add_argument("--data", required=True, metavar="FILE", help="the structures")
     stats.add_argument("-o", "--output", metavar="FILE", help="write scaling.data atomically")
     stats.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="processes")
@@ -189,6 +189,10 @@ def _parser() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParse
 
 
 QUIET_HELP = "do not print warnings (errors are always printed)"
+
+
+def _spec_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
 
 
 def _spec_checks(
