@@ -10,7 +10,6 @@ that fills the OS file cache, and reports the median of the timed runs.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import sys
@@ -18,15 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import sfcompile_command  # bench/ is on sys.path when run as a script
+
 HERE = Path(__file__).resolve().parent
-
-
-def sfcompile_command() -> list[str]:
-    script = Path(sys.executable).parent / "sfcompile"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("sfcompile")
-    return [found] if found else [sys.executable, "-m", "sfcompile"]
 
 
 def time_run(command: list[str]) -> float:

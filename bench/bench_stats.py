@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import shutil
 import statistics
 import subprocess
 import sys
@@ -22,16 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import List, Tuple
 
+from _common import sfcompile_command  # bench/ is on sys.path when run as a script
+
 HERE = Path(__file__).resolve().parent
 WORKLOAD = HERE / "data" / "cu2s-20"
-
-
-def sfcompile_command() -> List[str]:
-    script = Path(sys.executable).parent / "sfcompile"
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("sfcompile")
-    return [found] if found else [sys.executable, "-m", "sfcompile"]
 
 
 def run_measured(command: List[str]) -> Tuple[float, float]:

@@ -112,7 +112,8 @@ def _file_error(
     return SpecError([Diagnostic("error", message, name, line, column)])
 
 
-def _line_column(data: Union[bytes, str], offset: int) -> Tuple[int, int]:
+def line_column(data: Union[bytes, str], offset: int) -> Tuple[int, int]:
+    """1-based line and column (in characters) of ``offset`` in ``data``."""
     newline = b"\n" if isinstance(data, bytes) else "\n"
     line = data.count(newline, 0, offset) + 1  # type: ignore[arg-type]
     start = data.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
@@ -130,14 +131,14 @@ def _decode(source: SpecSource) -> str:
     content = source.content[len(_BOM) :] if source.content.startswith(_BOM) else source.content
     nul = content.find(b"\x00")
     if nul >= 0:
-        line, column = _line_column(content, nul)
+        line, column = line_column(content, nul)
         raise _file_error(
             name, "this is a binary file (NUL byte), not a TOML spec; check the path", line, column
         )
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, column = _line_column(content, exc.start)
+        line, column = line_column(content, exc.start)
         raise _file_error(
             name,
             f"not valid UTF-8 (byte 0x{content[exc.start]:02x}); TOML files must be UTF-8: "

@@ -27,6 +27,7 @@ from typing import List, Literal, Optional, Sequence, Tuple, Union
 
 from .compiler import Checked, check, load, render_full_loaded, render_loaded
 from .errors import Diagnostic, SfcompileError, SpecError
+from .load import line_column
 from .writer import write_atomic
 
 PathLike = Union[str, Path]
@@ -316,13 +317,11 @@ def read_input(path: PathLike) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        line, column = line_column(data, exc.start)
         message = (
             f"not UTF-8 text (byte 0x{data[exc.start]:02x}); sfcompile reads and writes "
             "input.nn as UTF-8: convert the file first (e.g. iconv -f latin1 -t utf-8)"
         )
-        line = data.count(b"\n", 0, exc.start) + 1
         raise ManagedFileError([Diagnostic("error", message, name, line, column)]) from None
 
 
