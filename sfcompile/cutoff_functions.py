@@ -16,7 +16,7 @@ last bit wherever the distances agree to the last bit (checked on the reference 
 from __future__ import annotations
 
 import math
-from typing import Callable, Dict, Tuple, Union
+from typing import Callable, Dict, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -169,19 +169,26 @@ def compact_function(
     return np.where(inside, core_function(np.where(inside, y, 1.0), subtype, radial), 0.0)
 
 
-def angular_power(base: FloatArray, zeta: float) -> FloatArray:
+def angular_power(base: FloatArray, zeta: float, out: Optional[FloatArray] = None) -> FloatArray:
     """base^ζ, 0 where base ≤ 0: the angular term (1 + λ cos θ)^ζ of the Gaussian types, with
-    the terms n2p2 drops zeroed; an integer ζ by repeated squaring."""
+    the terms n2p2 drops zeroed; an integer ζ by repeated squaring. ``out``: where to write it
+    (it must not be ``base``)."""
+    if out is None:
+        out = np.empty_like(base)
     if zeta != int(zeta) or not 1 <= zeta <= 1024:
         with np.errstate(divide="ignore"):
-            return np.where(base > 0.0, np.power(base, zeta), 0.0)
-    positive = np.maximum(base, 0.0)
-    n, result, square = int(zeta), None, positive
+            out[...] = np.where(base > 0.0, np.power(base, zeta), 0.0)
+        return out
+    n, square = int(zeta), np.maximum(base, 0.0)
+    started = False
     while n:
         if n & 1:
-            result = square if result is None else result * square
+            if started:
+                out *= square
+            else:
+                out[...] = square
+                started = True
         n >>= 1
         if n:
-            square = square * square
-    assert result is not None
-    return result
+            square *= square
+    return out

@@ -12,7 +12,7 @@ orthogonal cells, which matters where cancellation amplifies it (polynomial cuto
 
 from __future__ import annotations
 
-from typing import List, NamedTuple, Optional, Tuple
+from typing import Iterator, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -153,57 +153,90 @@ def ranges(starts: IntArray, lengths: IntArray) -> IntArray:
     return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
+def chunks(counts: IntArray, size: int) -> List[slice]:
+    """Split items (``counts``: the terms of each) into consecutive runs of about ``size`` terms.
+
+    Item ``t`` goes to run ``floor(s_t / size)``, where ``s_t`` is the number of terms before it:
+    every item lands in exactly one run, runs are contiguous and never empty, and a run holds
+    fewer than ``size`` + (its last item's terms) terms; an item larger than ``size`` closes the
+    run it starts. (Taking the runs' ends from the item counts instead, as an earlier version
+    did, dropped the trailing items whenever items averaged more than ``size`` terms.)
+    """
+    if size < 1:
+        raise ValueError(f"chunk size must be >= 1, not {size}")
+    if not len(counts):
+        return []
+    before = np.cumsum(counts) - counts
+    run = before // size
+    cuts = (np.flatnonzero(run[1:] != run[:-1]) + 1).tolist()
+    bounds = [0, *cuts, len(counts)]
+    return [slice(lo, hi) for lo, hi in zip(bounds, bounds[1:])]
+
+
 class Block(NamedTuple):
     """Pairs (``second`` None) or triplets of some centres, grouped by centre."""
 
     first: IntArray  # pair index (into the PairTable) of j
     second: Optional[IntArray]  # pair index of k (triplets)
-    counts: IntArray  # pairs or triplets per centre (in the order of the centres given)
+    centres: IntArray  # positions (in the centres given) of the centres, ascending, distinct
+    counts: IntArray  # pairs or triplets of each of those centres in this block
 
 
-def pair_block(table: PairTable, centres: IntArray, s: int) -> Block:
-    """The pairs of each atom of ``centres`` with neighbours of species ``s``."""
+def pair_blocks(table: PairTable, centres: IntArray, s: int, size: int) -> Iterator[Block]:
+    """The pairs of the atoms ``centres`` with neighbours of species ``s``, in blocks of
+    about ``size`` pairs (whole centres)."""
     counts = table.number[centres, s]
-    return Block(ranges(table.first[centres, s], counts), None, counts)
+    positions = np.flatnonzero(counts)
+    counts, starts = counts[positions], table.first[centres[positions], s]
+    for part in chunks(counts, size):
+        yield Block(ranges(starts[part], counts[part]), None, positions[part], counts[part])
 
 
-def triplet_counts(table: PairTable, centres: IntArray, a: int, b: int) -> IntArray:
-    """How many triplets ``triplet_block`` gives each centre."""
-    count_a = table.number[centres, a]
-    if a == b:
-        return np.asarray(count_a * (count_a - 1) // 2)
-    return np.asarray(count_a * table.number[centres, b])
+class TripletRows(NamedTuple):
+    """The triplets (i, j, k) of some centres, one row per (i, j): k runs over ``partners``
+    consecutive pairs of the table from ``second``."""
+
+    centre: IntArray  # position of i in the centres given
+    first: IntArray  # pair index of j
+    second: IntArray  # pair index of the first k
+    partners: IntArray  # how many k
 
 
-def triplet_block(table: PairTable, centres: IntArray, a: int, b: int) -> Block:
+def triplet_rows(table: PairTable, centres: IntArray, a: int, b: int) -> TripletRows:
     """The neighbour pairs (j, k) of each atom of ``centres``, j of species ``a`` and k of
-    species ``b``; for a == b every unordered pair once (j before k in the table)."""
+    species ``b``; for a == b every unordered pair once (k after j in the table)."""
     count_a, start_a = table.number[centres, a], table.first[centres, a]
-    first_pairs = ranges(start_a, count_a)
+    first = ranges(start_a, count_a)
+    centre = np.repeat(np.arange(len(centres), dtype=np.int64), count_a)
     if a == b:
-        partners = np.repeat(count_a - 1, count_a) - (first_pairs - np.repeat(start_a, count_a))
-        second = ranges(first_pairs + 1, partners)
+        partners = np.repeat(count_a - 1, count_a) - (first - np.repeat(start_a, count_a))
+        second = first + 1
     else:
         partners = np.repeat(table.number[centres, b], count_a)
-        second = ranges(np.repeat(table.first[centres, b], count_a), partners)
-    counts = triplet_counts(table, centres, a, b)
-    return Block(np.repeat(first_pairs, partners), second, counts)
+        second = np.repeat(table.first[centres, b], count_a)
+    keep = partners > 0
+    return TripletRows(centre[keep], first[keep], second[keep], partners[keep])
+
+
+def triplet_blocks(rows: TripletRows, size: int) -> Iterator[Block]:
+    """``rows`` in blocks of about ``size`` triplets. A block holds whole rows, so a centre
+    with many triplets is spread over several blocks: memory stays bounded by ``size`` plus
+    one row (at most the neighbours of one atom)."""
+    for part in chunks(rows.partners, size):
+        centre, partners = rows.centre[part], rows.partners[part]
+        starts = np.flatnonzero(np.r_[True, centre[1:] != centre[:-1]])
+        yield Block(
+            np.repeat(rows.first[part], partners),
+            ranges(rows.second[part], partners),
+            centre[starts],
+            np.add.reduceat(partners, starts),
+        )
 
 
 def segment_sums(terms: FloatArray, counts: IntArray) -> FloatArray:
     """Sums of ``terms`` (rows: quantities; columns: pairs or triplets grouped by centre, as a
-    Block gives them) per centre: an array (rows, centres)."""
-    sums = np.zeros((terms.shape[0], len(counts)))
-    filled = counts > 0
-    if terms.shape[1]:
-        starts = (np.cumsum(counts) - counts)[filled]
-        sums[:, filled] = np.add.reduceat(terms, starts, axis=1)
-    return sums
-
-
-def chunks(counts: IntArray, size: int) -> List[slice]:
-    """Consecutive runs of centres with about ``size`` pairs or triplets each (``counts``:
-    per centre)."""
-    ends = np.searchsorted(np.cumsum(counts), np.arange(1, len(counts) + 1) * size)
-    bounds = sorted({0, *np.minimum(ends + 1, len(counts)).tolist()})
-    return [slice(lo, hi) for lo, hi in zip(bounds, bounds[1:])]
+    Block gives them; every count > 0) per centre: an array (rows, centres)."""
+    if not len(counts):
+        return np.zeros((terms.shape[0], 0))
+    starts = np.cumsum(counts) - counts
+    return np.asarray(np.add.reduceat(terms, starts, axis=1))

@@ -42,9 +42,8 @@ from .cutoff_functions import FloatArray
 from .elements import ATOMIC_NUMBER
 from .errors import SpecError
 from .generate import Number, SymmetryFunction
-from .neighbours import neighbour_list
 from .ordering import n2p2_key
-from .sfvalues import Geometry, StructureLike, compute
+from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
 from .structures import Structure, read_input_data, read_with_ase
 from .writer import write_atomic
 
@@ -200,16 +199,19 @@ class Totals:
         return self.closest[pair], pair
 
 
-def _closest(geometry: Geometry, cutoff: float) -> Dict[Pair, float]:
-    symbols = list(geometry.elements)
-    pairs = neighbour_list(np.asarray(geometry.positions), geometry.lattice, cutoff)
-    found: Dict[Pair, float] = {}
+def closest_pairs(evaluation: Evaluation) -> Dict[Pair, float]:
+    """The shortest distance of each pair of elements in the evaluation's neighbour list."""
+    pairs, codes, n = evaluation.neighbours, evaluation.species, len(evaluation.kinds)
     if not len(pairs.distances):
-        return found
-    for a, b, d in zip(pairs.i.tolist(), pairs.j.tolist(), pairs.distances.tolist()):
-        key = (symbols[a], symbols[b]) if symbols[a] <= symbols[b] else (symbols[b], symbols[a])
-        if d < found.get(key, np.inf):
-            found[key] = d
+        return {}
+    a, b = codes[pairs.i], codes[pairs.j]
+    key = np.minimum(a, b) * n + np.maximum(a, b)
+    order = np.lexsort((pairs.distances, key))
+    firsts = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+    found: Dict[Pair, float] = {}
+    for k, distance in zip(key[firsts].tolist(), pairs.distances[firsts].tolist()):
+        names = sorted((evaluation.kinds[k // n], evaluation.kinds[k % n]))
+        found[names[0], names[1]] = distance
     return found
 
 
@@ -218,12 +220,12 @@ def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     totals = Totals.empty(plan)
     sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
     for geometry in chunk:
-        values = compute(geometry, sfs, plan.cutoff_type, plan.alpha)
-        for element, rows in values.items():
+        evaluation = evaluate(geometry, sfs, plan.cutoff_type, plan.alpha)
+        for element, rows in evaluation.values.items():
             totals.sums[element].add(rows)
         for symbol in geometry.elements:
             totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
-        for pair, distance in _closest(geometry, plan.max_cutoff).items():
+        for pair, distance in closest_pairs(evaluation).items():
             totals.closest[pair] = min(distance, totals.closest.get(pair, np.inf))
         totals.structures += 1
     return totals
