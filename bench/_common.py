@@ -1,11 +1,13 @@
-"""What the benchmark scripts share: the command that runs the installed sfcompile."""
+"""What the benchmark scripts share: the command to run, whole-process timing, comparisons."""
 
 from __future__ import annotations
 
 import shutil
+import statistics
+import subprocess
 import sys
 from pathlib import Path
-from typing import List
+from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 
 def sfcompile_command() -> List[str]:
@@ -15,3 +17,43 @@ def sfcompile_command() -> List[str]:
         return [str(script)]
     found = shutil.which("sfcompile")
     return [found] if found else [sys.executable, "-m", "sfcompile"]
+
+
+def run_measured(command: Sequence[str]) -> Tuple[float, float]:
+    """Wall time (s) and peak RSS (MiB) of one child process."""
+    code = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "t = time.perf_counter() - t\n"
+        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    # a fresh parent per run, so that RUSAGE_CHILDREN holds this run's child only
+    out = subprocess.run(
+        [sys.executable, "-c", code, *command], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(out[0]), float(out[1]) / 1024.0
+
+
+class Figures(NamedTuple):
+    median: float
+    low: float
+    high: float
+    peak_mib: float
+
+
+def summarise(results: Sequence[Tuple[float, float]]) -> Figures:
+    times = sorted(t for t, _ in results)
+    return Figures(statistics.median(times), times[0], times[-1], max(m for _, m in results))
+
+
+def measure_side_by_side(commands: Dict[str, List[str]], runs: int) -> Dict[str, Figures]:
+    """Each command once as a warm-up, then ``runs`` rounds running every command in turn
+    (A B A B ...), so that a drift of the machine's speed affects all of them alike."""
+    for command in commands.values():
+        run_measured(command)
+    results: Dict[str, List[Tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            results[name].append(run_measured(command))
+    return {name: summarise(found) for name, found in results.items()}

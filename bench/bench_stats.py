@@ -7,47 +7,27 @@ scaling.data (1e-10 relative), and reports time and peak RSS for 1x, 10x and 100
 set (structures repeated) and the speed-up of --jobs 2. Target for 1x: <= 1.30 s, <= 200 MB
 (n2p2's nnp-scaling: 1.30 s, 22 MiB).
 
-    python bench/bench_stats.py [--runs 5] [--workload DIR] [--sizes 1,10,100]
+--baseline SFCOMPILE runs a second installation's console script (e.g. an older version in
+another virtual environment) in the same rounds, alternating with this one, and prints both.
+
+    python bench/bench_stats.py [--runs 5] [--workload DIR] [--sizes 1,10,100] [--jobs 1,2]
+                                [--baseline OTHER/bin/sfcompile]
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Tuple
+from typing import Dict, List
 
-from _common import sfcompile_command  # bench/ is on sys.path when run as a script
+from _common import measure_side_by_side, sfcompile_command  # bench/ is on sys.path
 
 HERE = Path(__file__).resolve().parent
 WORKLOAD = HERE / "data" / "cu2s-20"
-
-
-def run_measured(command: List[str]) -> Tuple[float, float]:
-    """Wall time (s) and peak RSS (MiB) of one child process."""
-    code = (
-        "import resource, subprocess, sys, time\n"
-        "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
-        "t = time.perf_counter() - t\n"
-        "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
-    # a fresh parent per run, so that RUSAGE_CHILDREN holds this run's child only
-    out = subprocess.run(
-        [sys.executable, "-c", code, *command], check=True, capture_output=True, text=True
-    ).stdout.split()
-    return float(out[0]), float(out[1]) / 1024.0
-
-
-def measure(command: List[str], runs: int) -> Tuple[float, float, float, float]:
-    run_measured(command)  # warm-up
-    results = [run_measured(command) for _ in range(runs)]
-    times = sorted(t for t, _ in results)
-    return statistics.median(times), times[0], times[-1], max(m for _, m in results)
 
 
 def rows(path: Path) -> List[List[str]]:
@@ -73,32 +53,46 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--workload", type=Path, default=WORKLOAD)
     parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--baseline", help="another sfcompile console script, run alongside")
     args = parser.parse_args()
-    sfcompile = sfcompile_command()
+    programs: Dict[str, List[str]] = {"this": sfcompile_command()}
+    if args.baseline:
+        programs["baseline"] = [args.baseline]
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
         spec = tmp / "spec.toml"
-        import_command = [*sfcompile, "import", str(args.workload / "input.nn"), "-o", str(spec)]
-        subprocess.run(import_command, check=True, stderr=subprocess.DEVNULL)
+        import_command = [*programs["this"], "import", str(args.workload / "input.nn")]
+        subprocess.run([*import_command, "-o", str(spec)], check=True, stderr=subprocess.DEVNULL)
         data = (args.workload / "input.data").read_text()
         print(f"workload: {args.workload}  runs: {args.runs} (median; warm-up excluded)")
-        print(f"{'data':>6} {'jobs':>4} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
+        print(f"{'data':>6} {'jobs':>4} {'program':>9} {'median s':>9} {'min s':>7} "
+              f"{'max s':>7} {'peak MiB':>9}")  # fmt: skip
         for size in (int(s) for s in args.sizes.split(",")):
             path = tmp / f"input-{size}.data"
             path.write_text(data * size)
             medians = {}
-            for jobs in (1, 2):
-                out = tmp / f"scaling-{size}-{jobs}.data"
-                command = [*sfcompile, "stats", str(spec), "--data", str(path), "-o", str(out)]
-                command += ["--jobs", str(jobs)]
-                median, low, high, peak = measure(command, args.runs)
-                medians[jobs] = median
-                print(f"{size:>5}x {jobs:>4} {median:9.3f} {low:7.3f} {high:7.3f} {peak:9.1f}")
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                commands = {
+                    name: [*program, "stats", str(spec), "--data", str(path), "--jobs", str(jobs),
+                           "-o", str(tmp / f"scaling-{name}-{size}-{jobs}.data")]
+                    for name, program in programs.items()
+                }  # fmt: skip
+                figures = measure_side_by_side(commands, args.runs)
+                for name, f in figures.items():
+                    print(f"{size:>5}x {jobs:>4} {name:>9} {f.median:9.3f} {f.low:7.3f} "
+                          f"{f.high:7.3f} {f.peak_mib:9.1f}")  # fmt: skip
+                medians[jobs] = figures["this"].median
+                if "baseline" in figures:
+                    ratio = figures["baseline"].median / figures["this"].median
+                    print(f"       baseline / this: {ratio:.2f}x")
                 if size == 1:
+                    out = tmp / f"scaling-this-{size}-{jobs}.data"
                     worst = max_deviation(out, args.workload / "scaling.data")
                     verdict = "ok" if worst <= 1e-10 else "FAILED"
                     print(f"       vs n2p2: max rel. deviation {worst:.2e} {verdict}")
-            print(f"       --jobs 2 speed-up: {medians[1] / medians[2]:.2f}x")
+            if 1 in medians and 2 in medians:
+                print(f"       --jobs 2 speed-up: {medians[1] / medians[2]:.2f}x")
     return 0
 
 
