@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .compiler import SpecWarning, compile_spec, load
+from .build.pipeline import SpecWarning, compile_spec, load
 from .errors import Diagnostic, SfcompileError, SpecError
 from .legacy import SymFuncParamGenerator
 

@@ -13,9 +13,9 @@ import sys
 from typing import Dict, Iterable, List, Optional, Sequence, TextIO, Tuple
 
 from . import __version__
-from .compiler import check, render_full_loaded, render_loaded
+from .build.pipeline import check, render_full_loaded, render_loaded
 from .errors import Diagnostic, SfcompileError
-from .load import load_spec
+from .spec.load import load_spec
 from .writer import write_atomic
 
 # The other commands' modules are imported when the command runs: `sfcompile SPEC` is run in
@@ -264,8 +264,8 @@ def _run_compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 
 
 def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .explain import explain, format_text, to_json
-    from .generate import generate
+    from .build.explain import explain, format_text, to_json
+    from .build.generate import generate
 
     loaded = load_spec(args.spec, max_lines=args.max_lines)
     summary = explain(loaded, generate(loaded.spec))
@@ -274,7 +274,7 @@ def _run_explain(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
 
 
 def _run_update(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .managed import update_file
+    from .inputnn.managed import update_file
 
     result = update_file(
         args.spec,
@@ -291,7 +291,7 @@ def _run_update(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .managed import check_file
+    from .inputnn.managed import check_file
 
     result = check_file(args.spec, args.input, strict=args.strict, max_lines=args.max_lines)
     if args.diff:
@@ -303,7 +303,7 @@ def _run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _run_import(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .importer import import_path
+    from .inputnn.importer import import_path
 
     result = import_path(args.input)
     if not args.quiet:
@@ -318,7 +318,7 @@ def _run_import(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
 
 
 def _run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .semantic_diff import format_diff, load_source, semantic_diff
+    from .inputnn.diff import format_diff, load_source, semantic_diff
 
     result = semantic_diff(load_source(args.a), load_source(args.b))
     stdout.write(format_diff(result))
@@ -326,14 +326,14 @@ def _run_diff(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _run_schema(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .schema import schema_text
+    from .spec.schema import schema_text
 
     stdout.write(schema_text())
     return EXIT_OK
 
 
 def _run_stats(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from .stats import run_command
+    from .data.stats import run_command
 
     checked = check(load_spec(args.spec, max_lines=args.max_lines))
     _report(checked.diagnostics, stderr)

@@ -22,8 +22,9 @@ import numpy.typing as npt
 from pydantic import TypeAdapter, ValidationError
 
 from . import __version__
-from .generate import GeneratedSet, RadialGrid, generate_set, radial_grid
-from .models import (
+from .build.generate import GeneratedSet, RadialGrid, generate_set, radial_grid
+from .build.render import render_lines, render_overview
+from .spec.models import (
     DEFAULT_MAX_LINES,
     RULE_MODELS,
     GaussianSet,
@@ -31,9 +32,8 @@ from .models import (
     PairCount,
     Spec,
 )
-from .render import render_lines, render_overview
-from .sftypes import SF_TYPES as ALL_SF_TYPES
-from .sftypes import Combination
+from .spec.sftypes import SF_TYPES as ALL_SF_TYPES
+from .spec.sftypes import Combination
 
 Array = npt.NDArray[Any]
 Fields = dict[str, Any]  # one [[sets]] table of a spec, as plain Python values

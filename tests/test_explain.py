@@ -1,4 +1,4 @@
-"""``sfcompile.explain``: counts, cutoffs and cost units, worked out by hand from the specs."""
+"""``sfcompile explain``: counts, cutoffs and cost units, worked out by hand from the specs."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any, Dict
 import pytest
 
 import sfcompile
-from sfcompile.explain import Explanation, explain, format_text, to_json
-from sfcompile.generate import generate
+from sfcompile.build.explain import Explanation, explain, format_text, to_json
+from sfcompile.build.generate import generate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples" / "configs").glob("*.toml"))

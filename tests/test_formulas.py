@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pytest
 
-from sfcompile.generate import gastegger2018, imbalzano2018
-from sfcompile.sftypes import SF_TYPES
+from sfcompile.build.generate import gastegger2018, imbalzano2018
+from sfcompile.spec.sftypes import SF_TYPES
 
 
 def test_imbalzano_center_worked_example() -> None:

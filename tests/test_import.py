@@ -20,9 +20,9 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from sfcompile import SpecError, _compat, compile_spec, load
-from sfcompile.elements import ATOMIC_NUMBER
-from sfcompile.importer import ImportResult, import_input_nn, import_path
-from sfcompile.inputnn import SFRecord, read_input_nn
+from sfcompile.inputnn.importer import ImportResult, import_input_nn, import_path
+from sfcompile.inputnn.reader import SFRecord, read_input_nn
+from sfcompile.spec.elements import ATOMIC_NUMBER
 from tests.conftest import DATA, REPO, golden_cases
 
 SFVALUES = DATA / "sfvalues"

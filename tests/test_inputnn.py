@@ -13,8 +13,8 @@ from typing import List
 
 import pytest
 
-from sfcompile.generate import SymmetryFunction
-from sfcompile.inputnn import CutoffType, find_duplicates, read_input_nn
+from sfcompile.build.generate import SymmetryFunction
+from sfcompile.inputnn.reader import CutoffType, find_duplicates, read_input_nn
 from tests.conftest import DATA
 
 SFVALUES = DATA / "sfvalues"

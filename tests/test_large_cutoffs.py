@@ -17,17 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sfcompile import neighbours, sfvalues
-from sfcompile.generate import SymmetryFunction as SF
-from sfcompile.neighbours import (
+from sfcompile.build.generate import SymmetryFunction as SF
+from sfcompile.data import neighbours, sfvalues
+from sfcompile.data.neighbours import (
     PairTable,
     chunks,
     pair_blocks,
     triplet_blocks,
     triplet_rows,
 )
-from sfcompile.sfvalues import EvaluationError, Geometry, compute
-from sfcompile.structures import read_input_data
+from sfcompile.data.sfvalues import EvaluationError, Geometry, compute
+from sfcompile.data.structures import read_input_data
 
 from . import bruteforce
 from .conftest import DATA

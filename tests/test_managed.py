@@ -18,7 +18,7 @@ import pytest
 import sfcompile
 import sfcompile.writer
 from sfcompile.errors import OutputError, SpecError
-from sfcompile.managed import (
+from sfcompile.inputnn.managed import (
     REPAIR,
     ManagedFileError,
     check_file,
@@ -51,7 +51,7 @@ def spec(text: str = VALID, name: str = "spec.toml") -> Path:
 
 
 def region(spec_path: Path) -> str:
-    """The managed region as the README describes it, built without sfcompile.managed."""
+    """The managed region as the README describes it, built without sfcompile.inputnn.managed."""
     block = sfcompile.compile_spec(spec_path)
     begin = f"# >>> sfcompile begin: spec {spec_path.name} sha256 {sha(spec_path.read_text())}"
     return f"{begin} {NOTE}\n{block}# <<< sfcompile end: block sha256 {sha(block)}"
@@ -472,7 +472,7 @@ def test_second_update_is_unchanged_and_does_not_write(monkeypatch: pytest.Monke
     def no_write(*args: object) -> None:
         raise AssertionError("the file was written again")
 
-    monkeypatch.setattr("sfcompile.managed.write_atomic", no_write)
+    monkeypatch.setattr("sfcompile.inputnn.managed.write_atomic", no_write)
     second = update_file("spec.toml", "input.nn")
     assert (first.action, second.action) == ("inserted", "unchanged")
     assert Path("input.nn").read_bytes() == data
@@ -623,7 +623,7 @@ def test_check_a_file_written_by_compile() -> None:
 
 
 def test_check_a_complete_file_written_by_compile_full() -> None:
-    from sfcompile.compiler import load, render_full_loaded
+    from sfcompile.build.pipeline import load, render_full_loaded
 
     network = '[cutoff_function]\ntype = "cos"\n\n[n2p2]\nglobal_hidden_layers_short = 2\n'
     network += 'global_nodes_short = [15, 15]\nglobal_activation_short = ["t", "t", "l"]\n'

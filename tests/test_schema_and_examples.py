@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from sfcompile import _compat, compile_spec, load
-from sfcompile.schema import build_schema, schema_text
+from sfcompile.spec.schema import build_schema, schema_text
 from tests.conftest import REPO
 
 EXAMPLES = sorted((REPO / "examples" / "configs").glob("*.toml"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sfcompile import SpecError
-from sfcompile.semantic_diff import (
+from sfcompile.inputnn.diff import (
     agrees,
     format_diff,
     load_source,

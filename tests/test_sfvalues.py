@@ -19,14 +19,14 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 import pytest
 
-from sfcompile.cutoff_functions import compact_function, cutoff_function, fma
-from sfcompile.generate import SymmetryFunction
-from sfcompile.inputnn import read_input_nn
-from sfcompile.neighbours import neighbour_list
-from sfcompile.sfvalues import Geometry, compute
+from sfcompile.build.generate import SymmetryFunction
+from sfcompile.data.cutoff_functions import compact_function, cutoff_function, fma
+from sfcompile.data.neighbours import neighbour_list
+from sfcompile.data.sfvalues import Geometry, compute
+from sfcompile.inputnn.reader import read_input_nn
 
 try:  # the project's input.data reader, if present
-    from sfcompile.structures import read_input_data
+    from sfcompile.data.structures import read_input_data
 except ImportError:  # pragma: no cover - a minimal reader of the same files
     read_input_data = None
 

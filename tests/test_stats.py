@@ -16,13 +16,13 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from sfcompile import formatting
+from sfcompile.build import formatting
+from sfcompile.build.generate import SymmetryFunction
 from sfcompile.cli import main
-from sfcompile.generate import SymmetryFunction
-from sfcompile.inputnn import read_input_nn
-from sfcompile.stats import Plan, Totals, chunk_totals, collect, make_plan
-from sfcompile.stats_report import findings, scaling_data, scaling_rows
-from sfcompile.structures import read_input_data
+from sfcompile.data.report import findings, scaling_data, scaling_rows
+from sfcompile.data.stats import Plan, Totals, chunk_totals, collect, make_plan
+from sfcompile.data.structures import read_input_data
+from sfcompile.inputnn.reader import read_input_nn
 
 DATA = Path(__file__).parent / "data"
 CASES = sorted(p.name for p in (DATA / "sfvalues").iterdir() if (p / "scaling.data").exists())
@@ -85,7 +85,7 @@ def test_scaling_data_equals_n2p2(case: str) -> None:
 
 
 def _by_z(elements: List[str]) -> List[str]:
-    from sfcompile.stats import element_order
+    from sfcompile.data.stats import element_order
 
     return element_order(elements)
 
@@ -200,7 +200,7 @@ def test_units_warning_bohr_data_with_angstrom_spec(tmp_path: Path) -> None:
 
 def test_cli_writes_scaling_data(tmp_path: Path) -> None:
     spec = (DATA / "sfvalues" / "cu2s-3_sfparamgen_rc6" / "input.nn").read_text()
-    from sfcompile.importer import import_input_nn
+    from sfcompile.inputnn.importer import import_input_nn
 
     spec_text = import_input_nn(spec, "input.nn").spec_text
     target = tmp_path / "scaling.data"
@@ -250,7 +250,7 @@ class _Terminal(io.StringIO):
 def test_progress_line_only_on_a_terminal_and_erased_at_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from sfcompile.stats import ProgressLine
+    from sfcompile.data.stats import ProgressLine
 
     monkeypatch.setattr(ProgressLine, "DELAY", 0.0)  # show from the first structure on
     terminal = _Terminal()

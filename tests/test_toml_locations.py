@@ -1,4 +1,4 @@
-"""Tests for sfcompile._toml_locations (expected positions are counted by hand)."""
+"""Tests for sfcompile.spec.toml_locations (expected positions are counted by hand)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sfcompile._toml_locations import Location, Path, Position, locate
+from sfcompile.spec.toml_locations import Location, Path, Position, locate
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -36,16 +36,16 @@ from typing import (
 
 import numpy as np
 
-from . import formatting
-from .compiler import Checked
+from ..build import formatting
+from ..build.generate import Number, SymmetryFunction
+from ..build.ordering import n2p2_key
+from ..build.pipeline import Checked
+from ..errors import SpecError
+from ..spec.elements import ATOMIC_NUMBER
+from ..writer import write_atomic
 from .cutoff_functions import FloatArray
-from .elements import ATOMIC_NUMBER
-from .errors import SpecError
-from .generate import Number, SymmetryFunction
-from .ordering import n2p2_key
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
 from .structures import Structure, read_input_data, read_with_ase
-from .writer import write_atomic
 
 CHUNK_ATOMS = 512  # a chunk closes once it holds at least this many atoms
 Pair = Tuple[str, str]  # two element symbols, sorted
@@ -344,8 +344,8 @@ def _read(path: str, format: str, elements: Sequence[str]) -> Iterator[Structure
 
 def run_command(checked: Checked, args: Any, stdout: TextIO, stderr: TextIO) -> int:
     """``sfcompile stats`` after the spec has been checked: compute, report, write."""
-    from . import __version__
-    from .stats_report import findings, format_text, scaling_data, to_json
+    from .. import __version__
+    from .report import findings, format_text, scaling_data, to_json
 
     plan = spec_plan(checked)
     progress = ProgressLine(stderr) if stderr.isatty() else None

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
 from . import formatting
-from .errors import Diagnostic, KeyPath, Severity, format_path
+from ..errors import Diagnostic, KeyPath, Severity, format_path
 from .generate import GeneratedSet, SymmetryFunction
-from .load import LoadedSpec
+from ..spec.load import LoadedSpec
 from .render import format_line
 
 FLAT_LIMIT = 0.99  # eta-too-small: the Gaussian stays above this on all of [0, r_c]

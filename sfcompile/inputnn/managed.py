@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Literal, Optional, Sequence, Tuple, Union
 
-from .compiler import Checked, check, load, render_full_loaded, render_loaded
-from .errors import Diagnostic, SfcompileError, SpecError
-from .load import line_column
-from .writer import write_atomic
+from ..build.pipeline import Checked, check, load, render_full_loaded, render_loaded
+from ..errors import Diagnostic, SfcompileError, SpecError
+from ..spec.load import line_column
+from ..writer import write_atomic
 
 PathLike = Union[str, Path]
 Action = Literal["inserted", "replaced", "unchanged"]

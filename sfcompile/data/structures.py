@@ -20,8 +20,8 @@ from typing import IO, Any, Collection, Iterable, Iterator, List, NamedTuple, Op
 import numpy as np
 import numpy.typing as npt
 
-from .elements import ATOMIC_NUMBER
-from .errors import Diagnostic, SfcompileError
+from ..errors import Diagnostic, SfcompileError
+from ..spec.elements import ATOMIC_NUMBER
 
 FloatArray = npt.NDArray[np.float64]
 Source = Union[str, "os.PathLike[str]", Iterable[str], Iterable[bytes]]

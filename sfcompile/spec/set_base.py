@@ -19,7 +19,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
-from ._model_base import (
+from ..errors import KeyPath
+from .base import (
     SPEC_CONTEXT,
     ElementSymbol,
     Length,
@@ -28,7 +29,6 @@ from ._model_base import (
     raise_at,
     rule_error,
 )
-from .errors import KeyPath
 from .sftypes import SF_TYPES, Combination
 
 ElementList = Annotated[List[ElementSymbol], Field(min_length=1)]

@@ -12,7 +12,7 @@ from pydantic import (
 )
 from typing_extensions import Annotated
 
-from ._model_base import (
+from .base import (
     Eta,
     Lambda,
     Length,
@@ -22,8 +22,8 @@ from ._model_base import (
     check_repeats,
     rule_error,
 )
-from ._set_base import SetBase, check_range
-from ._types import Real
+from .fields import Real
+from .set_base import SetBase, check_range
 from .sftypes import SF_TYPES, GaussianTypeName
 
 _ANGULAR_GAUSSIAN: List[Any] = [

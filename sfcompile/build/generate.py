@@ -13,7 +13,7 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from .models import (
+from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
     GaussianSet,
@@ -22,7 +22,7 @@ from .models import (
     SetBase,
     Spec,
 )
-from .sftypes import SF_TYPES, Combination, SFType
+from ..spec.sftypes import SF_TYPES, Combination, SFType
 
 Number = Union[int, float]
 

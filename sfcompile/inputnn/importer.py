@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from . import __version__, formatting
-from .elements import ATOMIC_NUMBER
-from .errors import Diagnostic, SpecError
-from .generate import (
+from .. import __version__
+from ..build import formatting
+from ..build.generate import (
     GeneratedSet,
     RadialGrid,
     SymmetryFunction,
@@ -32,13 +31,15 @@ from .generate import (
     generate,
     imbalzano2018,
 )
-from .inputnn import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
-from .lint import lint
-from .load import LoadedSpec, load_spec, source_from_text
-from .models import CUTOFF_TYPES, DEFAULT_MAX_LINES
-from .ordering import order_n2p2
-from .semantic_diff import agrees, match_records
-from .sftypes import BY_NUMBER, Combination
+from ..build.lint import lint
+from ..build.ordering import order_n2p2
+from ..errors import Diagnostic, SpecError
+from ..spec.elements import ATOMIC_NUMBER
+from ..spec.load import LoadedSpec, load_spec, source_from_text
+from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
+from ..spec.sftypes import BY_NUMBER, Combination
+from .diff import agrees, match_records
+from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
 
 Item = Tuple[float, float]  # (r_shift, eta) or the radial window (r_lower, cutoff)
 Inner = Optional[Tuple[float, ...]]  # (zeta,) or the angle window (theta_l, theta_r)

@@ -14,7 +14,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
-from ._model_base import (
+from ..errors import KeyPath
+from .base import (
     Angle,
     Length,
     SignedLength,
@@ -22,9 +23,8 @@ from ._model_base import (
     raise_at,
     rule_error,
 )
-from ._set_base import SetBase, check_range, cutoff_of
-from ._types import Checked, Integer, Real, describe_toml_value
-from .errors import KeyPath
+from .fields import Checked, Integer, Real, describe_toml_value
+from .set_base import SetBase, check_range, cutoff_of
 from .sftypes import SF_TYPES, PolyTypeName
 
 SUBTYPES = ["p1", "p2", "p3", "p4", "p1a", "p2a", "p3a", "p4a", "e"]

@@ -25,9 +25,9 @@ from __future__ import annotations
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, TypeVar
 
 from . import formatting
-from .elements import ATOMIC_NUMBER
+from ..spec.elements import ATOMIC_NUMBER
 from .generate import GeneratedSet, Number, SymmetryFunction
-from .sftypes import BY_NUMBER
+from ..spec.sftypes import BY_NUMBER
 
 T = TypeVar("T")
 

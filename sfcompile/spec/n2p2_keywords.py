@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Tuple, Union
 
 from pydantic_core import PydanticCustomError
 
-from ._types import describe_toml_value
+from .fields import describe_toml_value
 
 #: Keywords sfcompile writes itself in a complete input.nn.
 WRITTEN_BY_SFCOMPILE = (

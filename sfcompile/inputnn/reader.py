@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .elements import ATOMIC_NUMBER
-from .errors import Diagnostic, Severity
-from .generate import SymmetryFunction
-from .load import read_source
-from .sftypes import BY_NUMBER
+from ..build.generate import SymmetryFunction
+from ..errors import Diagnostic, Severity
+from ..spec.elements import ATOMIC_NUMBER
+from ..spec.load import read_source
+from ..spec.sftypes import BY_NUMBER
 
 KEYWORDS = ("symfunction_short", "symfunction")
 OTHER_KEYWORDS = ("elements", "number_of_elements", "cutoff_type")

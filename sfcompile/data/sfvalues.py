@@ -23,9 +23,9 @@ from typing import Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple
 import numpy as np
 import numpy.typing as npt
 
+from ..build.generate import SymmetryFunction
+from ..spec.elements import ATOMIC_NUMBER
 from .cutoff_functions import FloatArray, check_cutoff_type, compact_function, cutoff_function
-from .elements import ATOMIC_NUMBER
-from .generate import SymmetryFunction
 from .neighbours import (
     IntArray,
     NeighbourList,

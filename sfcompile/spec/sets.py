@@ -11,7 +11,6 @@ from typing import Any, Dict, Optional, Type, Union
 from pydantic import Discriminator, Tag
 from typing_extensions import Annotated
 
-from ._set_base import SetBase
 from .gaussian_sets import (
     CustomSet,
     Gastegger2018Set,
@@ -20,6 +19,7 @@ from .gaussian_sets import (
     Imbalzano2018Set,
 )
 from .poly_sets import PolyCustomSet, PolySet, PolyWindowsSet
+from .set_base import SetBase
 from .sftypes import SF_TYPES
 
 

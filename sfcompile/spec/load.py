@@ -16,12 +16,12 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 from pydantic import ValidationError
 
-from . import _compat
-from ._toml_locations import Location, Position, locate
-from .errors import Diagnostic, KeyPath, SpecError
+from .. import _compat
+from ..errors import Diagnostic, KeyPath, SpecError
 from .messages import describe_validation_error
 from .models import Spec
 from .toml_errors import reword
+from .toml_locations import Location, Position, locate
 
 STDIN_NAME = "<stdin>"
 TEXT_NAME = "<string>"

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Annotated
 
-from ._types import Checked, Integer, Real, validate_element, validate_lambda
+from ..errors import KeyPath
 from .elements import ATOMIC_NUMBER
-from .errors import KeyPath
+from .fields import Checked, Integer, Real, validate_element, validate_lambda
 
 #: Longest cutoff or radius accepted, in the user's length unit (Å or Bohr in practice).
 MAX_LENGTH = 1000.0

@@ -13,10 +13,10 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ._types import describe_toml_value
-from .errors import KeyPath
+from ..errors import KeyPath
+from .fields import describe_toml_value
 from .models import CutoffFunction, OutputOptions, Spec
-from .set_models import RULES, RULES_OF_FAMILY, TAG_MODELS, set_tag
+from .sets import RULES, RULES_OF_FAMILY, TAG_MODELS, set_tag
 from .sftypes import SF_TYPES
 
 Described = Tuple[KeyPath, str, bool]  # key path, message, point at the key (not the value)

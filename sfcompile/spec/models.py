@@ -13,8 +13,9 @@ from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_v
 from pydantic_core import PydanticCustomError
 from typing_extensions import Annotated
 
+from ..errors import KeyPath
 from . import n2p2_keywords
-from ._model_base import (
+from .base import (
     DEFAULT_MAX_LINES,
     MAX_LENGTH,
     SPEC_CONTEXT,
@@ -27,10 +28,9 @@ from ._model_base import (
     raise_at,
     rule_error,
 )
-from ._types import Checked, Integer, Real, describe_toml_value
 from .elements import ATOMIC_NUMBER
-from .errors import KeyPath
-from .set_models import (
+from .fields import Checked, Integer, Real, describe_toml_value
+from .sets import (
     RULES,
     TAG_MODELS,
     AnySet,

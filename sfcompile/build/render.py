@@ -15,7 +15,7 @@ import jinja2
 
 from . import formatting
 from .generate import GeneratedSet, SymmetryFunction
-from .models import (
+from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
     Imbalzano2018Set,
@@ -24,8 +24,8 @@ from .models import (
     PolyWindowsSet,
 )
 from .ordering import order_n2p2
-from .resources import templates_dir
-from .sftypes import BY_NUMBER
+from ..resources import templates_dir
+from ..spec.sftypes import BY_NUMBER
 
 TOOL_NAME = "sfcompile"
 

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
 
 import numpy as np
 
+from ..build.generate import SymmetryFunction
 from .cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function, fma
-from .generate import SymmetryFunction
 from .neighbours import IntArray, norm
 from .scratch import Workspace
 

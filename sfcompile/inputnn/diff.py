@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from . import formatting
-from .elements import ATOMIC_NUMBER
-from .errors import SpecError
-from .generate import SymmetryFunction, generate
-from .inputnn import FIELD_NAMES, LAYOUTS, SFRecord, normal_key, read_file, read_input_nn
-from .load import LoadedSpec, load_spec
-from .sftypes import BY_NUMBER
+from ..build import formatting
+from ..build.generate import SymmetryFunction, generate
+from ..errors import SpecError
+from ..spec.elements import ATOMIC_NUMBER
+from ..spec.load import LoadedSpec, load_spec
+from ..spec.sftypes import BY_NUMBER
+from .reader import FIELD_NAMES, LAYOUTS, SFRecord, normal_key, read_file, read_input_nn
 
 MAX_CHANGED_FIELDS = 2
 _GAUSSIAN = ("cutoff", "eta", "r_shift", "lambda_", "zeta")
