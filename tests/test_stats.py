@@ -250,17 +250,18 @@ class _Terminal(io.StringIO):
 def test_progress_line_only_on_a_terminal_and_erased_at_the_end(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from sfcompile.data.stats import ProgressLine
+    from sfcompile.cli.progress import ProgressLine, progress_for
 
     monkeypatch.setattr(ProgressLine, "DELAY", 0.0)  # show from the first structure on
     terminal = _Terminal()
-    line = ProgressLine(terminal)
+    line = progress_for(terminal, "stats")
+    assert line is not None and progress_for(io.StringIO(), "stats") is None
     line(3, 432)
     line.close()
     text = terminal.getvalue()
     assert text.startswith("\rsfcompile stats: 3 structures, 432 atoms, ")
     assert text.endswith("\r\033[K")  # the line is erased: the report starts clean
-    quiet = ProgressLine(io.StringIO())
+    quiet = ProgressLine(io.StringIO(), "stats")
     quiet.DELAY = 3600.0  # a short run: nothing is shown
     quiet(1, 10)
     quiet.close()

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import multiprocessing
-import os
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import (
-    Any,
     Callable,
     Deque,
     Dict,
@@ -30,7 +27,6 @@ from typing import (
     List,
     Optional,
     Sequence,
-    TextIO,
     Tuple,
 )
 
@@ -42,10 +38,8 @@ from ..build.ordering import n2p2_key
 from ..build.pipeline import Checked
 from ..errors import SpecError
 from ..spec.elements import ATOMIC_NUMBER
-from ..writer import write_atomic
 from .cutoff_functions import FloatArray
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
-from .structures import Structure, read_input_data, read_with_ase
 
 CHUNK_ATOMS = 512  # a chunk closes once it holds at least this many atoms
 Pair = Tuple[str, str]  # two element symbols, sorted
@@ -310,55 +304,3 @@ def spec_plan(checked: Checked) -> Plan:
     numbers = formatting.NumberFormat(spec.output.precision)
     cutoff_type, alpha = (function.number, function.alpha) if function else (0, 0.0)
     return make_plan(spec.elements, sfs, numbers, cutoff_type, alpha)
-
-
-class ProgressLine:
-    """``structures, atoms, seconds`` on one line of a terminal, after ``DELAY`` seconds."""
-
-    DELAY = 0.5
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.start = time.monotonic()
-        self.shown = False
-
-    def __call__(self, structures: int, atoms: int) -> None:
-        elapsed = time.monotonic() - self.start
-        if elapsed >= self.DELAY:
-            text = f"sfcompile stats: {structures} structures, {atoms} atoms, {elapsed:.1f} s"
-            self.stream.write("\r" + text)
-            self.stream.flush()
-            self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-def _read(path: str, format: str, elements: Sequence[str]) -> Iterator[Structure]:
-    if format == "input.data":
-        return read_input_data(path, known_elements=elements)
-    return read_with_ase(path, None if format == "ase" else format, known_elements=elements)
-
-
-def run_command(checked: Checked, args: Any, stdout: TextIO, stderr: TextIO) -> int:
-    """``sfcompile stats`` after the spec has been checked: compute, report, write."""
-    from .. import __version__
-    from .report import findings, format_text, scaling_data, to_json
-
-    plan = spec_plan(checked)
-    progress = ProgressLine(stderr) if stderr.isatty() else None
-    try:
-        structures = _read(args.data, args.format, plan.elements)
-        totals = collect(plan, structures, args.jobs, progress)
-    finally:
-        if progress is not None:
-            progress.close()
-    if args.output:
-        name = checked.loaded.source.file_name
-        text = scaling_data(plan, totals, name, os.path.basename(args.data), __version__)
-        write_atomic(args.output, text)
-    found = findings(plan, totals, args.dead_threshold)
-    stdout.write(to_json(found) + "\n" if args.json else format_text(found))
-    return 0

@@ -421,3 +421,16 @@ def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[st
         energy=float(results.get("energy", 0.0)),
         charge=float(charges.sum()),
     )
+
+
+def read_structures(
+    path: Union[str, os.PathLike[str]],
+    format: str = "input.data",
+    *,
+    known_elements: Optional[Collection[str]] = None,
+) -> Iterator[Structure]:
+    """The structures of a data file: n2p2's ``input.data`` (plain or gzip), or any format
+    ASE reads (``format`` an ASE format name, or ``"ase"`` to let ASE guess)."""
+    if format == "input.data":
+        return read_input_data(path, known_elements=known_elements)
+    return read_with_ase(path, None if format == "ase" else format, known_elements=known_elements)

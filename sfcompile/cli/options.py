@@ -1,0 +1,89 @@
+"""What the commands share: exit codes, the spec argument and options, printing diagnostics."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Sequence, TextIO
+
+if TYPE_CHECKING:
+    from ..build.pipeline import Checked
+    from ..errors import Diagnostic
+
+EXIT_OK = 0
+EXIT_DIFFERENCES = 1
+EXIT_ERROR = 2
+EXIT_INTERNAL = 3
+
+QUIET_HELP = "do not print warnings (errors are always printed)"
+
+
+def spec_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("spec", metavar="SPEC", help="the TOML spec ('-' for standard input)")
+
+
+def spec_checks(
+    parser: argparse.ArgumentParser, *, strict: bool = False, quiet: bool = False
+) -> None:
+    """The options every command that reads a spec shares."""
+    parser.add_argument(
+        "--max-lines",
+        type=positive_int,
+        metavar="N",
+        help="refuse specs producing more than N lines (default: [output] max_lines, 100000)",
+    )
+    if strict:
+        parser.add_argument(
+            "--strict", action="store_true", help="treat warnings as errors (exit 2, no output)"
+        )
+    if quiet:
+        parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
+
+
+def output_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", type=file_name, help=f"write {what} atomically"
+    )
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def file_name(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, got an empty string")
+    return text
+
+
+def count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+
+
+def report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(), file=stream)
+
+
+def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Checked | None:
+    """Load and check the spec of ``args``, printing its diagnostics; None if it has errors
+    (then the closing line says ``refused``, e.g. "nothing computed")."""
+    from ..build.pipeline import check
+    from ..spec.load import load_spec
+
+    checked = check(load_spec(args.spec, max_lines=args.max_lines))
+    quiet = getattr(args, "quiet", False) and not getattr(args, "strict", False)
+    report(checked.errors if quiet else checked.diagnostics, stderr)
+    if checked.errors:
+        print(f"sfcompile: {count(checked.errors, 'error')}; {refused}", file=stderr)
+        return None
+    if checked.warnings and getattr(args, "strict", False):
+        number = count(checked.warnings, "warning")
+        print(f"sfcompile: {number} treated as errors (--strict); {refused}", file=stderr)
+        return None
+    return checked

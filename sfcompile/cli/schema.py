@@ -1,0 +1,23 @@
+"""``sfcompile schema``: the JSON Schema of the spec format."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from .options import EXIT_OK
+
+NAME = "schema"
+HELP = "print the JSON Schema of the spec format"
+DESCRIPTION = "Print the JSON Schema of the spec format (for editors such as Taplo)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """No arguments."""
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..spec.schema import schema_text
+
+    stdout.write(schema_text())
+    return EXIT_OK

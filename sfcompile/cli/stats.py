@@ -1,0 +1,81 @@
+"""``sfcompile stats SPEC --data FILE``: the spec's SFs over a data set; n2p2's scaling.data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import TextIO
+
+from .options import (
+    EXIT_ERROR,
+    EXIT_OK,
+    checked_spec,
+    output_option,
+    positive_int,
+    spec_argument,
+    spec_checks,
+)
+
+NAME = "stats"
+HELP = "SF statistics over a data set; n2p2's scaling.data"
+DESCRIPTION = (
+    "Evaluate the spec's SFs on every structure of a data set (streamed) and report per SF "
+    "min, max, mean, sigma and the non-zero fraction, dead SFs, element combinations and "
+    "elements absent from the data, and a length-unit sanity check. -o writes n2p2's "
+    "scaling.data (as nnp-scaling does)."
+)
+
+
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data, --format and --jobs: what every command that reads a data set takes."""
+    parser.add_argument("--data", required=True, metavar="FILE", help="the structures")
+    parser.add_argument(
+        "--format",
+        default="input.data",
+        metavar="FORMAT",
+        help="input.data (n2p2/RuNNer, default; gzip too) or an ASE format name (needs ase)",
+    )
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="processes")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    spec_argument(parser)
+    data_arguments(parser)
+    output_option(parser, "scaling.data")
+    parser.add_argument(
+        "--dead-threshold",
+        type=float,
+        default=1e-10,
+        metavar="X",
+        help="dead SF: max - min <= X * max(1, |min|, |max|) (default 1e-10)",
+    )
+    parser.add_argument("--json", action="store_true", help="machine-readable JSON report")
+    spec_checks(parser)
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from .. import __version__
+    from ..data.report import findings, format_text, scaling_data, to_json
+    from ..data.stats import collect, spec_plan
+    from ..data.structures import read_structures
+    from ..writer import write_atomic
+    from .progress import progress_for
+
+    checked = checked_spec(args, stderr, "nothing computed")
+    if checked is None:
+        return EXIT_ERROR
+    plan = spec_plan(checked)
+    progress = progress_for(stderr, NAME)
+    try:
+        structures = read_structures(args.data, args.format, known_elements=plan.elements)
+        totals = collect(plan, structures, args.jobs, progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    if args.output:
+        name = checked.loaded.source.file_name
+        text = scaling_data(plan, totals, name, os.path.basename(args.data), __version__)
+        write_atomic(args.output, text)
+    found = findings(plan, totals, args.dead_threshold)
+    stdout.write(to_json(found) + "\n" if args.json else format_text(found))
+    return EXIT_OK
