@@ -36,10 +36,10 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Set, Tuple, Union
 
-from . import formatting
 from ..errors import Diagnostic, KeyPath, Severity, format_path
-from .generate import GeneratedSet, SymmetryFunction
 from ..spec.load import LoadedSpec
+from . import formatting
+from .generate import GeneratedSet, SymmetryFunction
 from .render import format_line
 
 FLAT_LIMIT = 0.99  # eta-too-small: the Gaussian stays above this on all of [0, r_c]

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, TypeVar
 
-from . import formatting
 from ..spec.elements import ATOMIC_NUMBER
-from .generate import GeneratedSet, Number, SymmetryFunction
 from ..spec.sftypes import BY_NUMBER
+from . import formatting
+from .generate import GeneratedSet, Number, SymmetryFunction
 
 T = TypeVar("T")
 

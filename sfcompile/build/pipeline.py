@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
 from .. import __version__
-from ..spec import n2p2_keywords
 from ..errors import Diagnostic, KeyPath, SpecError
-from .generate import GeneratedSet, generate
-from .lint import lint
+from ..spec import n2p2_keywords
 from ..spec.load import LoadedSpec, SpecSource, load_spec, source_from_text
 from ..spec.models import IGNORES_ALPHA
+from .generate import GeneratedSet, generate
+from .lint import lint
 from .render import Provenance, render_block, render_full
 
 

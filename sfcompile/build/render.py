@@ -13,8 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import jinja2
 
-from . import formatting
-from .generate import GeneratedSet, SymmetryFunction
+from ..resources import templates_dir
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
@@ -23,9 +22,10 @@ from ..spec.models import (
     PolyCustomSet,
     PolyWindowsSet,
 )
-from .ordering import order_n2p2
-from ..resources import templates_dir
 from ..spec.sftypes import BY_NUMBER
+from . import formatting
+from .generate import GeneratedSet, SymmetryFunction
+from .ordering import order_n2p2
 
 TOOL_NAME = "sfcompile"
 

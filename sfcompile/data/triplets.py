@@ -10,20 +10,32 @@ from __future__ import annotations
 
 import math
 from functools import cached_property
-from typing import TYPE_CHECKING, Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 import numpy as np
 
 from ..build.generate import SymmetryFunction
 from .cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function, fma
-from .neighbours import IntArray, norm
+from .neighbours import IntArray, PairTable, norm
 from .scratch import Workspace
-
-if TYPE_CHECKING:
-    from .sfvalues import CutoffGroup
 
 GAUSSIAN_ANGULAR = frozenset({3, 9, 13})
 NARROW = frozenset({3, 13, 21, 24})  # the r_jk factor (and r_jk < r_c) is part of the term
+
+
+class PairData(Protocol):
+    """What a block of triplets needs of the pairs at its cutoff (``sfvalues.CutoffGroup``)."""
+
+    table: PairTable
+    cutoff: float
+    cutoff_type: int
+    alpha: float
+    scratch: Workspace
+
+    @property
+    def fc(self) -> FloatArray: ...  # the cutoff function of every pair
+
+    def window(self, left: float, right: float, subtype: str) -> FloatArray: ...
 
 
 def parameter(value: Optional[float]) -> float:
@@ -108,7 +120,7 @@ class Factors:
 class Triplets:
     """The triplets (i, j, k) of one block: geometry and factors, computed on demand."""
 
-    def __init__(self, group: CutoffGroup, first: IntArray, second: IntArray, exact: bool):
+    def __init__(self, group: PairData, first: IntArray, second: IntArray, exact: bool):
         self.group, self.first, self.second = group, first, second
         self.size = len(first)
         self.scratch: Workspace = group.scratch
