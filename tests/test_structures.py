@@ -20,7 +20,8 @@ from typing import Any, Dict, Iterator, List, Optional
 import numpy as np
 import pytest
 
-from sfcompile.data.structures import DataError, Structure, read_input_data, read_with_ase
+from sfcompile.data.ase_reader import read_with_ase
+from sfcompile.data.structures import DataError, Structure, read_input_data
 from sfcompile.errors import SfcompileError
 
 DATASETS = Path(__file__).parent / "data" / "datasets"

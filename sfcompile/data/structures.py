@@ -3,14 +3,13 @@
 :func:`read_input_data` streams: it yields each structure as soon as its ``end`` line is read and
 holds only that structure in memory. Damage is reported as a :class:`DataError` whose diagnostic
 names file, line and column and says what was expected there. Gzip-compressed files are read
-transparently. :func:`read_with_ase` reads the formats ASE knows (optional extra ``ase``).
+transparently; other formats go through ASE (:mod:`.ase_reader`, optional extra ``ase``).
 """
 
 from __future__ import annotations
 
 import difflib
 import gzip
-import importlib
 import math
 import os
 import re
@@ -102,14 +101,14 @@ def _suggest(word: str, candidates: Collection[str]) -> str:
     return f"; did you mean {match!r}?" if match else ""
 
 
-def _frozen(values: FloatArray) -> FloatArray:
+def frozen(values: FloatArray) -> FloatArray:
     """A contiguous read-only copy (a Structure is immutable)."""
     result = np.array(values, dtype=np.float64, order="C")
     result.flags.writeable = False
     return result
 
 
-def _error(source: str, line: Optional[int], column: Optional[int], message: str) -> DataError:
+def error(source: str, line: Optional[int], column: Optional[int], message: str) -> DataError:
     return DataError([Diagnostic("error", message, source, line, column)])
 
 
@@ -184,10 +183,10 @@ class _Block:
             line=self.begin.number,
             comment="\n".join(self.comments),
             lattice=self.cell(),
-            positions=_frozen(atoms[:, 0:3]),
+            positions=frozen(atoms[:, 0:3]),
             elements=elements,
-            charges=_frozen(atoms[:, 3]),
-            forces=_frozen(atoms[:, 5:8]),
+            charges=frozen(atoms[:, 3]),
+            forces=frozen(atoms[:, 5:8]),
             energy=float(energy),
             charge=float(charge),
         )
@@ -200,7 +199,7 @@ class _Block:
         if problem:
             lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
             raise self.reader.error(self.lattice[0], 0, f"{problem} ({lines})")
-        return _frozen(lattice)
+        return frozen(lattice)
 
 
 class _Reader:
@@ -210,7 +209,7 @@ class _Reader:
         self.count = -1  # index of the last structure begun
 
     def error(self, line: _Line, token: int, message: str) -> DataError:
-        return _error(self.source, line.number, _column(line.text, token), message)
+        return error(self.source, line.number, _column(line.text, token), message)
 
     def unknown_keyword(self, keyword: str, where: str) -> str:
         hint = _suggest(keyword, _FIELDS)
@@ -243,9 +242,9 @@ class _Reader:
         if block is not None:
             column = len(line.text.rstrip("\r\n")) + 1
             message = f"the file ends inside {block.where}: expected `end` (truncated file?)"
-            raise _error(self.source, line.number, column, message)
+            raise error(self.source, line.number, column, message)
         if self.count < 0:
-            raise _error(self.source, None, None, "no structures (no `begin` line) in the data")
+            raise error(self.source, None, None, "no structures (no `begin` line) in the data")
 
     def outside(self, line: _Line, keyword: str) -> _Block:
         if keyword == "begin":
@@ -330,7 +329,7 @@ def read_input_data(
         try:
             stream = _open_text(path_or_stream)
         except OSError as exc:
-            raise _error(name, None, None, f"cannot open the data file: {exc.strerror}") from exc
+            raise error(name, None, None, f"cannot open the data file: {exc.strerror}") from exc
         with stream:
             yield from _guarded(_Reader(name, known_elements), stream)
     else:
@@ -343,84 +342,7 @@ def _guarded(reader: _Reader, lines: Iterable[str]) -> Iterator[Structure]:
         yield from reader.structures(lines)
     except (OSError, EOFError) as exc:  # damaged gzip stream, read error
         message = f"cannot read the data file: {exc}"
-        raise _error(reader.source, None, None, message) from exc
-
-
-def read_with_ase(
-    path: Union[str, os.PathLike[str]],
-    format: Optional[str] = None,
-    *,
-    known_elements: Optional[Collection[str]] = None,
-) -> Iterator[Structure]:
-    """Yield the frames of any file ASE reads (``ase.io.iread``), as :class:`Structure` objects.
-
-    Needs the optional extra: ``pip install "sfcompile[ase]"``.
-    """
-    name = os.fspath(path)
-    try:
-        ase_io = importlib.import_module("ase.io")
-    except ImportError as exc:
-        message = f'reading this file needs ASE ({exc}): pip install "sfcompile[ase]"'
-        raise _error(name, None, None, message) from exc
-    for index, atoms in enumerate(_ase_frames(ase_io, name, format)):
-        yield _from_atoms(atoms, index, name, known_elements)
-
-
-def _ase_frames(ase_io: Any, name: str, format: Optional[str]) -> Iterator[Any]:
-    index = 0
-    try:
-        for atoms in ase_io.iread(name, index=":", format=format):
-            yield atoms
-            index += 1
-    except Exception as exc:  # ASE raises all kinds of exceptions on damaged files
-        what = f"{type(exc).__name__}: {exc}"
-        raise _error(name, None, None, f"ASE cannot read frame {index} (0-based): {what}") from exc
-
-
-def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[str]]) -> Structure:
-    def fail(message: str) -> DataError:
-        return _error(name, None, None, f"frame {index} (0-based): {message}")
-
-    elements = tuple(str(symbol) for symbol in atoms.get_chemical_symbols())
-    if not elements:
-        raise fail("no atoms")
-    for symbol in dict.fromkeys(elements):
-        problem = element_problem(symbol, known)
-        if problem:
-            raise fail(problem)
-    pbc = tuple(bool(p) for p in atoms.pbc)
-    lattice: Optional[FloatArray] = None
-    if all(pbc):
-        lattice = _frozen(atoms.cell[:])
-        problem = lattice_problem(lattice)
-        if problem:
-            raise fail(problem)
-    elif any(pbc):
-        raise fail(
-            f"periodic in some directions only (pbc = {list(pbc)}); n2p2 knows fully periodic "
-            "structures (3 lattice vectors) and non-periodic ones: set pbc to all True (with "
-            "vacuum in the cell for a slab) or all False"
-        )
-    positions = _frozen(atoms.get_positions())
-    if not np.isfinite(positions).all():
-        raise fail("positions must be finite numbers")
-    results = getattr(atoms.calc, "results", None) or {}
-    charges = _frozen(atoms.get_initial_charges())
-    forces = results.get("forces")
-    if forces is None:
-        forces = np.zeros_like(positions)
-    return Structure(
-        index=index,
-        line=0,
-        comment=str(atoms.info.get("comment", "")),
-        lattice=lattice,
-        positions=positions,
-        elements=elements,
-        charges=charges,
-        forces=_frozen(forces),
-        energy=float(results.get("energy", 0.0)),
-        charge=float(charges.sum()),
-    )
+        raise error(reader.source, None, None, message) from exc
 
 
 def read_structures(
@@ -433,4 +355,6 @@ def read_structures(
     ASE reads (``format`` an ASE format name, or ``"ase"`` to let ASE guess)."""
     if format == "input.data":
         return read_input_data(path, known_elements=known_elements)
+    from .ase_reader import read_with_ase
+
     return read_with_ase(path, None if format == "ase" else format, known_elements=known_elements)

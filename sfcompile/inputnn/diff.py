@@ -31,7 +31,8 @@ from ..errors import SpecError
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec
 from ..spec.sftypes import BY_NUMBER
-from .reader import FIELD_NAMES, LAYOUTS, SFRecord, normal_key, read_file, read_input_nn
+from .reader import SFRecord, normal_key, read_file, read_input_nn
+from .values import FIELD_NAMES, LAYOUTS
 
 MAX_CHANGED_FIELDS = 2
 _GAUSSIAN = ("cutoff", "eta", "r_shift", "lambda_", "zeta")

@@ -15,9 +15,8 @@ preserved; the line order is kept when the spec's order reproduces it.
 from __future__ import annotations
 
 import json
-import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -25,11 +24,8 @@ from .. import __version__
 from ..build import formatting
 from ..build.generate import (
     GeneratedSet,
-    RadialGrid,
     SymmetryFunction,
-    gastegger2018,
     generate,
-    imbalzano2018,
 )
 from ..build.lint import lint
 from ..build.ordering import order_n2p2
@@ -37,14 +33,10 @@ from ..errors import Diagnostic, SpecError
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
-from ..spec.sftypes import BY_NUMBER, Combination
-from .diff import agrees, match_records
+from .diff import match_records
+from .grouping import Group, Value, group_records, set_table
 from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
 
-Item = Tuple[float, float]  # (r_shift, eta) or the radial window (r_lower, cutoff)
-Inner = Optional[Tuple[float, ...]]  # (zeta,) or the angle window (theta_l, theta_r)
-Last = Union[float, str, None]  # lambda or subtype
-Value = Union[float, int, str, Sequence["Value"]]
 Precision = Union[int, str]
 
 
@@ -53,20 +45,6 @@ class ImportResult:
     spec_text: str  # the TOML spec
     warnings: Tuple[Diagnostic, ...]  # at lines of the input file
     notes: Tuple[str, ...]  # what was found, what is and is not preserved
-
-
-@dataclass
-class _Group:
-    """Lines that become one [[sets]] table."""
-
-    type_number: int
-    cutoff: Optional[float]  # Gaussian types; polynomial windows carry their own
-    items: List[Item]
-    inner: Tuple[Inner, ...]
-    last: Tuple[Last, ...]
-    combinations: List[Combination] = field(default_factory=list)
-    lines: List[int] = field(default_factory=list)
-    tokens: Dict[Item, Tuple[str, str]] = field(default_factory=dict)
 
 
 def import_path(path: Union[str, Path]) -> ImportResult:
@@ -80,7 +58,7 @@ class _Plan(NamedTuple):
     elements: Tuple[str, ...]
     cutoff: float  # the spec's; sets with another cutoff say so
     precision: Precision
-    groups: List[_Group]
+    groups: List[Group]
 
 
 def import_input_nn(text: str, source: str) -> ImportResult:
@@ -88,13 +66,13 @@ def import_input_nn(text: str, source: str) -> ImportResult:
     parsed = read_input_nn(text, source)
     _refuse(parsed)
     elements = _elements(parsed)
-    groups = _group(parsed.records, elements)
+    groups = group_records(parsed.records, elements)
     cutoffs = [g.cutoff for g in groups if g.cutoff is not None]
     cutoff = max(set(cutoffs), key=cutoffs.count) if cutoffs else _poly_cutoff(groups)
     plan = _Plan(parsed, elements, cutoff, _precision(parsed.records), groups)
     why = "the spec does not reproduce the file's lines"
     for detect in (True, False):  # rules first; all custom if that fails to verify
-        tables = [_table(g, elements, cutoff, detect) for g in groups]
+        tables = [set_table(g, elements, cutoff, detect) for g in groups]
         try:
             verified = _verify(_render(plan, tables), plan)
         except SpecError as exc:
@@ -151,220 +129,8 @@ def _precision(records: Sequence[SFRecord]) -> Precision:
 _E_TOKEN = re.compile(r"[+-]?\d\.(\d+)[eE][+-]?\d+")
 
 
-def _poly_cutoff(groups: Sequence[_Group]) -> float:
+def _poly_cutoff(groups: Sequence[Group]) -> float:
     return max(right for g in groups for _, right in g.items)
-
-
-# -- grouping ----------------------------------------------------------------------------------
-
-
-def _split(r: SFRecord) -> Tuple[Optional[float], Item, Tuple[str, str], Inner, Last]:
-    """A line as (cutoff, item, the item's tokens, inner value, last value)."""
-    sf, w = r.sf, r.written
-    if BY_NUMBER[sf.type_number].family == "gaussian":
-        assert sf.r_shift is not None and sf.eta is not None
-        item = (float(sf.r_shift), float(sf.eta))
-        inner = None if sf.zeta is None else (float(sf.zeta),)
-        return float(sf.cutoff), item, (w.get("r_shift", "0"), w["eta"]), inner, sf.lambda_
-    assert sf.r_lower is not None
-    window = (float(sf.r_lower), float(sf.cutoff))
-    angle = None
-    if sf.theta_left is not None and sf.theta_right is not None:
-        angle = (float(sf.theta_left), float(sf.theta_right))
-    return None, window, (w["r_lower"], w["cutoff"]), angle, sf.subtype
-
-
-Place = Tuple[int, Optional[float]]  # type, cutoff (Gaussian types)
-Atom = Tuple[Place, Combination, Item, Tuple[Inner, ...], Tuple[Last, ...]]
-
-
-def _group(records: Sequence[SFRecord], elements: Tuple[str, ...]) -> List[_Group]:
-    """Factor the lines of each (type, cutoff) into atoms combination x item x inner x last,
-    then merge atoms into sets two ways (the items of each combination, or the combinations
-    of each item) and keep the way that needs fewer sets."""
-    position = {e: i for i, e in enumerate(elements)}
-    tree: Dict[Place, Dict[Combination, Dict[Item, Dict[Inner, List[Last]]]]] = {}
-    lines: Dict[Tuple[Place, Combination, Item, Inner, Last], int] = {}
-    tokens: Dict[Tuple[Place, Item], Tuple[str, str]] = {}
-    for r in records:
-        central, *neighbours = r.sf.combination
-        combo = (central, *sorted(neighbours, key=position.__getitem__))
-        cutoff, item, item_tokens, inner, last = _split(r)
-        place = (r.sf.type_number, cutoff)
-        branch = tree.setdefault(place, {}).setdefault(combo, {}).setdefault(item, {})
-        branch.setdefault(inner, []).append(last)
-        lines[(place, combo, item, inner, last)] = r.line
-        tokens.setdefault((place, item), item_tokens)
-    atoms: List[Atom] = []
-    for place, combos in tree.items():
-        for combo, items in combos.items():
-            for item, inners in items.items():
-                atoms += [(place, combo, item, *block) for block in _blocks(inners)]
-    groups = min(_merge(atoms, False), _merge(atoms, True), key=len)
-    for g in groups:
-        place = (g.type_number, g.cutoff)
-        g.lines = sorted(lines[(place, c, i, n, la)] for c in g.combinations for i in g.items
-                         for n in g.inner for la in g.last)  # fmt: skip
-        g.tokens = {i: tokens[(place, i)] for i in g.items}
-    return sorted(groups, key=lambda g: g.lines[0])
-
-
-def _blocks(inners: Dict[Inner, List[Last]]) -> List[Tuple[Tuple[Inner, ...], Tuple[Last, ...]]]:
-    """Inner values with the same set of last values, as products inner x last."""
-    by_last: Dict[Tuple[str, ...], List[Inner]] = {}
-    for inner, lasts in inners.items():
-        by_last.setdefault(tuple(sorted(map(repr, lasts))), []).append(inner)
-    return [(tuple(values), tuple(inners[values[0]])) for values in by_last.values()]
-
-
-def _merge(atoms: List[Atom], by_item: bool) -> List[_Group]:
-    """Sets from atoms: per combination its items (or per item its combinations), then rows
-    with equal lists merged."""
-    rows: Dict[Tuple[object, ...], Tuple[Atom, List[Combination], List[Item]]] = {}
-    for atom in atoms:
-        place, combo, item, inner, last = atom
-        one: object = item if by_item else combo
-        row = rows.setdefault((place, frozenset(inner), frozenset(last), one), (atom, [], []))
-        row[1].append(combo)
-        row[2].append(item)
-    merged: Dict[Tuple[object, ...], _Group] = {}
-    for key, ((place, _, _, inner, last), combos, items) in rows.items():
-        many = frozenset(combos) if by_item else frozenset(items)
-        group = merged.setdefault((*key[:3], many), _Group(place[0], place[1], [], inner, last))
-        group.combinations += [c for c in dict.fromkeys(combos) if c not in group.combinations]
-        group.items += [i for i in dict.fromkeys(items) if i not in group.items]
-    return list(merged.values())
-
-
-# -- one [[sets]] table ------------------------------------------------------------------------
-
-
-def _table(g: _Group, elements: Tuple[str, ...], cutoff: float, detect: bool) -> Dict[str, Value]:
-    sftype = BY_NUMBER[g.type_number]
-    table: Dict[str, Value] = {"type": sftype.name}
-    own_cutoff, values = g.cutoff, {}
-    rule = (_gaussian_rule if sftype.family == "gaussian" else _window_rule)(g) if detect else None
-    if rule is not None:
-        window_end = rule.pop("cutoff", None)  # windows rules: the set's cutoff
-        own_cutoff = window_end if isinstance(window_end, float) else own_cutoff
-        table.update(rule)
-    elif sftype.family == "gaussian":
-        table["rule"] = "custom"
-        values = {"r_shift": [i[0] for i in g.items], "eta": [i[1] for i in g.items]}
-    else:
-        table.update(rule="custom", windows=[list(i) for i in g.items])
-    if own_cutoff is not None and own_cutoff != cutoff:
-        table["cutoff"] = own_cutoff
-    table.update(_filters(g.type_number, g.combinations, elements))
-    table.update(values)
-    if sftype.family == "gaussian" and sftype.angular:
-        table["zetas"] = [z[0] for z in g.inner if z is not None]
-        if list(g.last) != [-1.0, 1.0]:
-            table["lambdas"] = [float(x) for x in g.last if isinstance(x, float)]
-    elif sftype.family == "poly":
-        if sftype.angular:
-            table["angles"] = [list(a) for a in g.inner if a is not None]
-        if list(g.last) != ["p2"]:
-            table["subtypes"] = [str(x) for x in g.last]
-    return table
-
-
-def _filters(number: int, combos: List[Combination], elements: Tuple[str, ...]) -> Dict[str, Value]:
-    """The shortest filters that select exactly ``combos``."""
-    sftype, wanted = BY_NUMBER[number], set(combos)
-    every = sftype.combinations(elements)
-    if wanted == set(every):
-        return {}
-    centrals = [e for e in elements if any(c[0] == e for c in combos)]
-    central: Dict[str, Value] = {"central": centrals} if len(centrals) < len(elements) else {}
-    candidates = [c for c in every if c[0] in centrals]
-    if set(candidates) == wanted and (len(wanted) > 1 or sftype.weighted):
-        return central
-    if not sftype.weighted:
-        near = [e for e in elements if any(e in c[1:] for c in combos)]
-        if {c for c in candidates if set(c[1:]) <= set(near)} == wanted and len(wanted) > 1:
-            return {**central, "neighbours": near}
-        left_out = [list(c) for c in candidates if c not in wanted]
-        if len(left_out) < len(wanted):
-            return {**central, "exclude": left_out}
-    return {"include": [list(c) for c in every if c in wanted]}
-
-
-# -- rules ---------------------------------------------------------------------------------------
-
-
-def _pairs_match(expected: Sequence[Item], g: _Group) -> bool:
-    if len(expected) != len(g.items):
-        return False
-    for want, have in zip(sorted(expected), sorted(g.items)):
-        if not all(agrees(v, t) for v, t in zip(want, g.tokens[have])):
-            return False
-    return True
-
-
-def _grid(grid: RadialGrid) -> List[Item]:
-    return list(zip(grid.r_shift.tolist(), grid.eta.tolist()))
-
-
-def _nice(x: float, prefer: Optional[float] = None, written: bool = False) -> List[float]:
-    """Round values near ``x`` (0 to 3 decimals), the simplest first; ``prefer`` (if near)
-    before them, ``x`` itself after them if it is a value the file writes."""
-    found = [] if prefer is None else [prefer]
-    for d in range(4):
-        unit, centre = 10.0**-d, round(x, d)
-        found += [round(c, d) for c in (centre, centre - unit, centre + unit)]
-    found += [x] if written else []
-    return list(dict.fromkeys(v for v in found if abs(v - x) <= 0.02 * abs(x) + 1e-9))
-
-
-def _gaussian_rule(g: _Group) -> Optional[Dict[str, Value]]:
-    n, cutoff = len(g.items), g.cutoff
-    if n < 2 or cutoff is None:
-        return None
-    for mode in ("center", "shift"):
-        if _pairs_match(_grid(imbalzano2018(mode, n, cutoff)), g):
-            return {"rule": "imbalzano2018", "mode": mode, "nb_param_pairs": n}
-    shifts, etas = [i[0] for i in g.items], [i[1] for i in g.items]
-    if all(s == 0 for s in shifts):
-        mode, radii = "center", sorted(1 / math.sqrt(2 * e) for e in etas)
-    elif len(set(etas)) == 1:
-        mode, radii = "shift", sorted(shifts)
-    else:
-        return None
-    for lower in _nice(radii[0], written=mode == "shift"):
-        for upper in _nice(radii[-1], cutoff, written=mode == "shift"):
-            if not (lower > 0 or (mode == "shift" and lower == 0)) or not lower < upper <= cutoff:
-                continue
-            if _pairs_match(_grid(gastegger2018(mode, n, lower, upper)), g):
-                found: Dict[str, Value] = {"rule": "gastegger2018", "mode": mode,
-                                           "nb_param_pairs": n, "r_lower": lower}  # fmt: skip
-                return found if upper == cutoff else {**found, "r_upper": upper}
-    return None
-
-
-def _window_rule(g: _Group) -> Optional[Dict[str, Value]]:
-    n = len(g.items)
-    if n < 2:
-        return None
-    lefts, rights = sorted(i[0] for i in g.items), sorted(i[1] for i in g.items)
-    if all(left == -right for left, right in g.items):
-        for lower in _nice(rights[0], written=True):
-            for upper in _nice(rights[-1], written=True):
-                step = (upper - lower) / (n - 1)
-                windows = [(-(lower + k * step), lower + k * step) for k in range(n)]
-                if 0 < lower < upper and _pairs_match(windows, g):
-                    return {"rule": "windows", "mode": "center", "nb_windows": n,
-                            "r_lower": lower, "cutoff": upper}  # fmt: skip
-        return None
-    for lower in _nice(lefts[0], written=True):
-        for upper in _nice(rights[-1], written=True):
-            for width in _nice(rights[0] - lefts[0], written=True):
-                step = (upper - lower - width) / (n - 1)
-                windows = [(lower + k * step, lower + k * step + width) for k in range(n)]
-                if 0 < width < upper - lower and lower + width > 0 and _pairs_match(windows, g):
-                    return {"rule": "windows", "mode": "shift", "nb_windows": n,
-                            "r_lower": lower, "width": width, "cutoff": upper}  # fmt: skip
-    return None
 
 
 # -- the spec text -------------------------------------------------------------------------------
