@@ -1,21 +1,72 @@
-"""sfcompile: compile a declarative TOML spec into n2p2's symmetry-function block."""
+"""sfcompile: compile a declarative TOML spec into n2p2's symmetry-function block.
 
-__version__ = "0.1.0"
+The public API is importable from here; each name is loaded on first use, so that
+``import sfcompile`` (and the command line's start-up) does not pay for what it does not use.
+"""
 
-from .build.pipeline import SpecWarning, compile_spec, load
-from .errors import Diagnostic, SfcompileError, SpecError
-from .legacy import SymFuncParamGenerator
+from __future__ import annotations
 
-load_spec = load
+import importlib
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
+
+from ._version import __version__
+
+#: name -> (module, attribute)
+_EXPORTS: Dict[str, Tuple[str, str]] = {
+    "compile_spec": ("sfcompile.build.pipeline", "compile_spec"),
+    "load": ("sfcompile.build.pipeline", "load"),
+    "load_spec": ("sfcompile.build.pipeline", "load"),
+    "check": ("sfcompile.build.pipeline", "check"),
+    "SpecWarning": ("sfcompile.build.pipeline", "SpecWarning"),
+    "Diagnostic": ("sfcompile.errors", "Diagnostic"),
+    "SfcompileError": ("sfcompile.errors", "SfcompileError"),
+    "SpecError": ("sfcompile.errors", "SpecError"),
+    "SymFuncParamGenerator": ("sfcompile.legacy", "SymFuncParamGenerator"),
+    "n2p2_index_map": ("sfcompile.build.ordering", "n2p2_index_map"),
+    "update_file": ("sfcompile.inputnn.managed", "update_file"),
+    "check_file": ("sfcompile.inputnn.managed", "check_file"),
+    "import_input_nn": ("sfcompile.inputnn.importer", "import_input_nn"),
+    "read_input_nn": ("sfcompile.inputnn.reader", "read_input_nn"),
+    "DataError": ("sfcompile.data.structures", "DataError"),
+    "Structure": ("sfcompile.data.structures", "Structure"),
+    "read_input_data": ("sfcompile.data.structures", "read_input_data"),
+    "read_with_ase": ("sfcompile.data.ase_reader", "read_with_ase"),
+    "read_structures": ("sfcompile.data.formats", "read_structures"),
+    "Geometry": ("sfcompile.data.sfvalues", "Geometry"),
+    "compute": ("sfcompile.data.sfvalues", "compute"),
+}
 
 __all__ = [
-    "Diagnostic",
-    "SfcompileError",
-    "SpecError",
-    "SpecWarning",
-    "SymFuncParamGenerator",
-    "__version__",
-    "compile_spec",
-    "load",
-    "load_spec",
-]
+    "DataError", "Diagnostic", "Geometry", "SfcompileError", "SpecError", "SpecWarning",
+    "Structure", "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
+    "compute", "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "read_input_nn", "read_structures", "read_with_ase", "update_file",
+]  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sfcompile' has no attribute {name!r}")
+    module, attribute = _EXPORTS[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value  # later look-ups do not come here again
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from .build.ordering import n2p2_index_map
+    from .build.pipeline import SpecWarning, check, compile_spec, load
+    from .build.pipeline import load as load_spec
+    from .data.ase_reader import read_with_ase
+    from .data.formats import read_structures
+    from .data.sfvalues import Geometry, compute
+    from .data.structures import DataError, Structure, read_input_data
+    from .errors import Diagnostic, SfcompileError, SpecError
+    from .inputnn.importer import import_input_nn
+    from .inputnn.managed import check_file, update_file
+    from .inputnn.reader import read_input_nn
+    from .legacy import SymFuncParamGenerator

@@ -227,5 +227,5 @@ def test_full_precision_round_trips_every_number() -> None:
     etas = sorted(1 / (r[k] - r[k + 1]) ** 2 for k in range(7))
     grid = generate(loaded.spec)[0].grid
     assert grid is not None
-    assert sorted(grid.eta.tolist()) == pytest.approx(etas, rel=1e-14)
-    assert {float(repr(e)) for e in grid.eta.tolist()} <= set(printed)
+    assert sorted(list(grid.eta)) == pytest.approx(etas, rel=1e-14)
+    assert {float(repr(e)) for e in list(grid.eta)} <= set(printed)

@@ -20,7 +20,7 @@ from sfcompile.spec.sftypes import SF_TYPES
 
 def test_imbalzano_center_worked_example() -> None:
     grid = imbalzano2018("center", 5, 6.0)
-    assert grid.r_shift.tolist() == [0.0] * 5
+    assert list(grid.r_shift) == [0.0] * 5
     np.testing.assert_allclose(grid.eta, [2**m / 36 for m in range(5)], rtol=1e-14)
     # the values printed in the reference document
     np.testing.assert_allclose(
@@ -46,22 +46,22 @@ def test_imbalzano_shift_worked_example() -> None:
 def test_gastegger_center_worked_example() -> None:
     grid = gastegger2018("center", 5, 1.5, 6.0)
     radii = [1.5, 2.625, 3.75, 4.875, 6.0]
-    assert grid.r_shift.tolist() == [0.0] * 5
+    assert list(grid.r_shift) == [0.0] * 5
     np.testing.assert_allclose(grid.eta, [1 / (2 * r * r) for r in radii], rtol=1e-15)
     np.testing.assert_allclose(grid.eta, [0.22222, 0.07256, 0.03556, 0.02104, 0.01389], atol=5e-6)
 
 
 def test_gastegger_shift_worked_example() -> None:
     grid = gastegger2018("shift", 5, 1.5, 6.0)
-    assert grid.r_shift.tolist() == [1.5, 2.625, 3.75, 4.875, 6.0]
-    assert grid.eta.tolist() == [1 / (2 * 1.125**2)] * 5
+    assert list(grid.r_shift) == [1.5, 2.625, 3.75, 4.875, 6.0]
+    assert list(grid.eta) == [1 / (2 * 1.125**2)] * 5
     assert grid.eta[0] == pytest.approx(0.39506, abs=5e-6)
 
 
 def test_gastegger_shift_spacing_uses_the_grid_ends() -> None:
     grid = gastegger2018("shift", 3, 1, 5)  # integers, as case 088 of the goldens
-    assert grid.r_shift.tolist() == [1.0, 3.0, 5.0]
-    assert grid.eta.tolist() == [0.125] * 3
+    assert list(grid.r_shift) == [1.0, 3.0, 5.0]
+    assert list(grid.eta) == [0.125] * 3
 
 
 @pytest.mark.parametrize("n", [3, 9, 40])
@@ -75,7 +75,7 @@ def test_imbalzano_center_spans_cutoff_to_step(n: int) -> None:
 
 def test_imbalzano_center_with_two_pairs_repeats_eta() -> None:
     # n' = 1: eta_0 = eta_1 = 1/r_c^2 (golden case 071 shows the same two lines)
-    assert imbalzano2018("center", 2, 6.0).eta.tolist() == [1 / 36, 1 / 36]
+    assert list(imbalzano2018("center", 2, 6.0).eta) == [1 / 36, 1 / 36]
 
 
 def test_combinations_in_the_earlier_tools_order() -> None:

@@ -2,9 +2,9 @@
 
 Parameter lines use the earlier generator's formats: reals as ``%.{p}E`` (``%9.3E`` at the
 default precision 3), lambda as ``%2.0f``, element symbols left-aligned in width 2. The settings
-overview prints scalars as Python does and arrays as numpy does with 4 digits, as the earlier
-tool did; every numpy print option that affects the text is pinned so a user's global
-``np.set_printoptions`` cannot change our bytes.
+overview prints scalars as Python does and arrays as numpy's ``array2string`` does with 4
+digits, as the earlier tool did (:mod:`.arrays` reproduces that text without numpy, so that no
+print option of a user's numpy can change our bytes).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Dict, Sequence, Union
 
-import numpy as np
+from .arrays import array_text
 
 Number = Union[int, float]
 
@@ -57,17 +57,7 @@ def overview_scalar(value: object) -> str:
     return str(value)
 
 
-def overview_array(values: Union[np.ndarray, Sequence[Number]]) -> str:
-    """numpy's own text for the array, at 4 digits (may span several lines)."""
-    return np.array2string(
-        np.asarray(values),
-        precision=4,
-        max_line_width=75,
-        separator=" ",
-        floatmode="maxprec",
-        suppress_small=False,
-        sign="-",
-        threshold=1000,
-        edgeitems=3,
-        legacy=False,
-    )
+def overview_array(values: Sequence[Number]) -> str:
+    """numpy's own text for the array, at 4 digits (may span several lines); see
+    :mod:`.arrays` (no numpy needed)."""
+    return array_text(values)

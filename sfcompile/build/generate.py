@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
-import numpy as np
-
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
@@ -50,8 +48,14 @@ class SymmetryFunction(NamedTuple):
 
 @dataclass(frozen=True)
 class RadialGrid:
-    r_shift: np.ndarray
-    eta: np.ndarray
+    """The (r_shift, eta) pairs of a Gaussian set. Python numbers: custom values keep the type
+    the user wrote (all integers stay integers, as numpy kept them; the overview prints them so)."""
+
+    r_shift: Tuple[Number, ...]
+    eta: Tuple[Number, ...]
+
+    def pairs(self) -> List[Tuple[Number, Number]]:
+        return list(zip(self.r_shift, self.eta))
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,8 @@ class GeneratedSet:
     cutoff: Number  # the set's cutoff (polynomial sets: the largest window end)
     blocks: List[List[SymmetryFunction]]  # one block per element combination
     grid: Optional[RadialGrid] = None  # Gaussian sets
-    zetas: Optional[np.ndarray] = None  # angular Gaussian sets
-    lambdas: Optional[np.ndarray] = None
+    zetas: Optional[Tuple[Number, ...]] = None  # angular Gaussian sets
+    lambdas: Optional[Tuple[float, ...]] = None
     windows: Optional[List[Tuple[Number, Number]]] = None  # polynomial sets: [r_l, r_c]
     angles: Optional[List[Tuple[Number, Number]]] = None  # angular polynomial sets (degrees)
 
@@ -73,13 +77,22 @@ class GeneratedSet:
         return sum(len(block) for block in self.blocks)
 
 
+def _linspace(start: Number, stop: Number, n: int) -> List[float]:
+    """``numpy.linspace(start, stop, n)`` to the last bit: k·step + start, the last value stop."""
+    step = (float(stop) - float(start)) / (n - 1)
+    return [k * step + float(start) for k in range(n - 1)] + [float(stop)]
+
+
 def gastegger2018(mode: str, n: int, r_lower: Number, r_upper: Number) -> RadialGrid:
-    """center: r_s = 0, eta_k = 1/(2 r_k^2); shift: r_s = r_k, eta = 1/(2 dr^2); r = linspace."""
-    radii = np.linspace(r_lower, r_upper, n)
+    """center: r_s = 0, eta_k = 1/(2 r_k^2); shift: r_s = r_k, eta = 1/(2 dr^2); r = linspace.
+
+    Plain Python floats, rounded operation by operation as the earlier generator's numpy code
+    rounded them (a square is one product, as numpy squares)."""
+    radii = _linspace(r_lower, r_upper, n)
     if mode == "center":
-        return RadialGrid(np.zeros(n), 1.0 / (2.0 * radii**2))
+        return RadialGrid((0.0,) * n, tuple(1.0 / (2.0 * (r * r)) for r in radii))
     spacing = (r_upper - r_lower) / (n - 1)
-    return RadialGrid(radii, np.full(n, 1.0 / (2.0 * spacing**2)))
+    return RadialGrid(tuple(radii), (1.0 / (2.0 * spacing**2),) * n)
 
 
 def imbalzano2018(mode: str, n: int, cutoff: Number) -> RadialGrid:
@@ -87,12 +100,18 @@ def imbalzano2018(mode: str, n: int, cutoff: Number) -> RadialGrid:
     shift: r_k = r_c / n^(k/n), k = 0..n; pairs (r_{k+1}, 1/(r_k - r_{k+1})^2), r_s ascending."""
     if mode == "center":
         steps = n - 1
-        m = np.arange(n)
-        return RadialGrid(np.zeros(n), (steps ** (m / steps) / cutoff) ** 2)
-    k = np.arange(n + 1)
-    radii = cutoff / n ** (k / n)
-    eta = 1.0 / (radii[:-1] - radii[1:]) ** 2
-    return RadialGrid(radii[1:][::-1], eta[::-1])
+        scaled = [steps ** (m / steps) / cutoff for m in range(n)]
+        return RadialGrid((0.0,) * n, tuple(x * x for x in scaled))
+    radii = [cutoff / n ** (k / n) for k in range(n + 1)]
+    eta = [1.0 / ((a - b) * (a - b)) for a, b in zip(radii[:-1], radii[1:])]
+    return RadialGrid(tuple(radii[1:][::-1]), tuple(eta[::-1]))
+
+
+def as_written(values: Sequence[Number]) -> Tuple[Number, ...]:
+    """Integers if every value is one, floats otherwise (the types numpy's array gave them)."""
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return tuple(values)
+    return tuple(float(v) for v in values)
 
 
 def radial_grid(settings: GaussianSet, cutoff: Number) -> RadialGrid:
@@ -102,8 +121,7 @@ def radial_grid(settings: GaussianSet, cutoff: Number) -> RadialGrid:
     if isinstance(settings, Imbalzano2018Set):
         return imbalzano2018(settings.mode, settings.nb_param_pairs, cutoff)
     assert isinstance(settings, CustomSet)
-    # np.array keeps integer lists integral: the overview prints them as the user wrote them.
-    return RadialGrid(np.array(settings.r_shift), np.array(settings.eta))
+    return RadialGrid(as_written(settings.r_shift), as_written(settings.eta))
 
 
 def _block(
@@ -131,7 +149,7 @@ def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet
     sftype = SF_TYPES[settings.type]
     cutoff = settings.effective_cutoff(spec.cutoff)
     grid = radial_grid(settings, cutoff)
-    pairs = list(zip(grid.r_shift.tolist(), grid.eta.tolist()))
+    pairs = grid.pairs()
     zetas = list(settings.zetas) if sftype.angular and settings.zetas else []
     lambdas = settings.effective_lambdas() if sftype.angular else []
     blocks = [
@@ -146,8 +164,8 @@ def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet
         cutoff=cutoff,
         blocks=blocks,
         grid=grid,
-        zetas=np.array(zetas) if sftype.angular else None,
-        lambdas=np.array(lambdas, dtype=float) if sftype.angular else None,
+        zetas=as_written(zetas) if sftype.angular else None,
+        lambdas=tuple(float(x) for x in lambdas) if sftype.angular else None,
     )
 
 

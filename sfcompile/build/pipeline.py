@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Optional, Sequence, Tuple, Union
 
-from .. import __version__
+from .._version import __version__
 from ..errors import Diagnostic, KeyPath, SpecError
 from ..spec import n2p2_keywords
 from ..spec.load import LoadedSpec, SpecSource, load_spec, source_from_text

@@ -7,7 +7,7 @@ import contextlib
 from types import ModuleType
 from typing import Collection, Dict, List, TextIO, Tuple, Union
 
-from .. import __version__
+from .._version import __version__
 from . import check, compile, diff, explain, import_, schema, stats, update
 from .options import EXIT_ERROR
 

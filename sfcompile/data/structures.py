@@ -343,18 +343,3 @@ def _guarded(reader: _Reader, lines: Iterable[str]) -> Iterator[Structure]:
     except (OSError, EOFError) as exc:  # damaged gzip stream, read error
         message = f"cannot read the data file: {exc}"
         raise error(reader.source, None, None, message) from exc
-
-
-def read_structures(
-    path: Union[str, os.PathLike[str]],
-    format: str = "input.data",
-    *,
-    known_elements: Optional[Collection[str]] = None,
-) -> Iterator[Structure]:
-    """The structures of a data file: n2p2's ``input.data`` (plain or gzip), or any format
-    ASE reads (``format`` an ASE format name, or ``"ase"`` to let ASE guess)."""
-    if format == "input.data":
-        return read_input_data(path, known_elements=known_elements)
-    from .ase_reader import read_with_ase
-
-    return read_with_ase(path, None if format == "ase" else format, known_elements=known_elements)

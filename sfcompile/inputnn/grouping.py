@@ -186,7 +186,7 @@ def _pairs_match(expected: Sequence[Item], g: Group) -> bool:
 
 
 def _grid(grid: RadialGrid) -> List[Item]:
-    return list(zip(grid.r_shift.tolist(), grid.eta.tolist()))
+    return [(float(r), float(e)) for r, e in grid.pairs()]
 
 
 def _nice(x: float, prefer: Optional[float] = None, written: bool = False) -> List[float]:

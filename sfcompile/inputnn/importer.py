@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from .. import __version__
+from .._version import __version__
 from ..build import formatting
 from ..build.generate import (
     GeneratedSet,

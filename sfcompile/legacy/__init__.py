@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Optional, Sequence, TextIO
 import numpy as np
 from pydantic import ValidationError
 
-from .. import __version__
+from .._version import __version__
 from ..build.generate import GeneratedSet, RadialGrid, generate_set, radial_grid
 from ..build.render import render_lines, render_overview
 from ..spec.models import DEFAULT_MAX_LINES, GaussianSet
@@ -94,11 +94,11 @@ class SymFuncParamGenerator:
 
     @property
     def r_shift_grid(self) -> Optional[Array]:
-        return None if self._grid is None else self._grid.r_shift
+        return None if self._grid is None else np.array(self._grid.r_shift)
 
     @property
     def eta_grid(self) -> Optional[Array]:
-        return None if self._grid is None else self._grid.eta
+        return None if self._grid is None else np.array(self._grid.eta)
 
     @property
     def symfunc_type(self) -> Optional[str]:

@@ -1,0 +1,130 @@
+"""The package's layout: stages import only lower stages, no module imports itself back, and the
+start-up path of the command line stays light.
+
+Layers, lowest first: the top-level utilities (errors, _compat, writer, resources), spec/, build/,
+then inputnn/ and data/ (side by side: neither imports the other), then legacy and cli/. The
+package root's ``__init__`` may name anything (lazily).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, List, Set
+
+import pytest
+
+from .conftest import REPO
+
+PACKAGE = REPO / "sfcompile"
+LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "data": 3, "legacy": 4, "cli": 5}
+UTILITIES = {"errors", "_compat", "_version", "writer", "resources"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {module_name(p) for p in PACKAGE.rglob("*.py")}
+
+
+def imports_of(path: Path) -> Set[str]:
+    """Every sfcompile module ``path`` imports (at any depth: lazy imports count too)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: Set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("sfcompile"):
+                submodules = {f"{target}.{alias.name}" for alias in node.names}
+                named = submodules & MODULES
+                found.update(named or {target})
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("sfcompile"))
+    return {m for m in found if m in MODULES and m != name}
+
+
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "root"
+    return "utilities" if parts[1] in UTILITIES else parts[1]
+
+
+GRAPH: Dict[str, Set[str]] = {module_name(p): imports_of(p) for p in PACKAGE.rglob("*.py")}
+
+
+def test_stages_import_only_lower_stages() -> None:
+    wrong: List[str] = []
+    for module, targets in sorted(GRAPH.items()):
+        here = layer_of(module)
+        if here in ("root", "__main__") or module == "sfcompile.__main__":
+            continue
+        for target in sorted(targets):
+            there = layer_of(target)
+            if there == "root":  # only __version__ comes from the root
+                continue
+            same = there == here
+            if not same and LAYER[there] >= LAYER[here]:
+                wrong.append(f"{module} ({here}) imports {target} ({there})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_root_exports_every_public_name() -> None:
+    import sfcompile
+
+    assert sorted(sfcompile.__all__) == sorted(["__version__", *sfcompile._EXPORTS])
+    for name in sfcompile.__all__:
+        assert getattr(sfcompile, name) is not None
+
+
+def test_no_import_cycles() -> None:
+    state: Dict[str, int] = {}
+    cycles: List[str] = []
+
+    def visit(module: str, path: List[str]) -> None:
+        state[module] = 1
+        for target in sorted(GRAPH.get(module, ())):
+            if state.get(target) == 1:
+                cycles.append(" -> ".join(path[path.index(target) :] + [target]))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[module] = 2
+
+    for module in sorted(GRAPH):
+        if module not in state and module != "sfcompile":
+            visit(module, [module])
+    assert not cycles, "\n".join(cycles)
+
+
+@pytest.mark.parametrize(
+    ("argv", "absent"),
+    [
+        (["--version"], ["pydantic", "numpy", "jinja2", "sfcompile.spec.models"]),
+        (["compile", "SPEC"], ["numpy", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader"]),
+    ],
+)
+def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path: Path) -> None:
+    """What ``sfcompile --version`` and ``sfcompile SPEC`` import (start-up is most of their
+    run time): no pydantic for --version, no numpy for a compile."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text((REPO / "examples" / "configs" / "water-HO.toml").read_text())
+    args = [str(spec) if a == "SPEC" else a for a in argv]
+    code = (
+        "import sys, io, contextlib\n"
+        "from sfcompile.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    try:\n        main({args!r})\n    except SystemExit:\n        pass\n"
+        f"print(sorted(m for m in {absent!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
