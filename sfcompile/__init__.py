@@ -7,9 +7,13 @@ The public API is importable from here; each name is loaded on first use, so tha
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 from ._version import __version__
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Tuple
+
 
 #: name -> (module, attribute)
 _EXPORTS: Dict[str, Tuple[str, str]] = {

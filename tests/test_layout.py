@@ -128,3 +128,36 @@ def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_template_cache_failures_only_cost_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled templates are cached; a cache that cannot be written, or holds damaged entries,
+    changes nothing but the time."""
+    from sfcompile import compile_spec
+    from sfcompile.build import templates
+
+    spec = (REPO / "examples" / "configs" / "water-HO.toml").read_text()
+    expected = compile_spec(spec)
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    not_a_directory = tmp_path / "file"
+    not_a_directory.write_text("")
+    for directory in (damaged, not_a_directory):
+        monkeypatch.setattr(
+            templates, "bytecode_cache", lambda d=directory: templates.QuietBytecodeCache(str(d))
+        )
+        templates.environment.cache_clear()
+        try:
+            assert compile_spec(spec) == expected  # fills the cache, or fails to
+            for entry in damaged.iterdir():
+                entry.write_bytes(b"not bytecode")
+            templates.environment.cache_clear()
+            assert compile_spec(spec) == expected  # reads damaged entries, or none
+        finally:
+            templates.environment.cache_clear()
+    assert len(list(damaged.iterdir())) >= 4  # one per template
+    monkeypatch.undo()
+    monkeypatch.setenv("SFCOMPILE_TEMPLATE_CACHE", "0")
+    assert templates.bytecode_cache() is None

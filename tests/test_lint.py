@@ -104,10 +104,7 @@ def test_the_neighbour_pair_of_angular_lines_is_unordered() -> None:
     assert (as_written.code, as_written.lines) == ("duplicate", (3, 4))
     swapped: List[GeneratedSet] = [
         sets[0],
-        dataclasses.replace(
-            sets[1],
-            blocks=[[sf._replace(combination=("H", "O", "H")) for sf in b] for b in sets[1].blocks],
-        ),
+        dataclasses.replace(sets[1], combinations=[("H", "O", "H")]),
         sets[2],
     ]
     [finding] = lint(loaded, swapped)

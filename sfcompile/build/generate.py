@@ -9,7 +9,8 @@ re-validates: the models have already refused every spec these formulas cannot h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
+from functools import cached_property
+from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from ..spec.models import (
     CustomSet,
@@ -46,6 +47,9 @@ class SymmetryFunction(NamedTuple):
     subtype: Optional[str] = None
 
 
+Row = Tuple[Any, ...]  # the fields of a SymmetryFunction after type and combination
+
+
 @dataclass(frozen=True)
 class RadialGrid:
     """The (r_shift, eta) pairs of a Gaussian set. Python numbers: custom values keep the type
@@ -60,12 +64,16 @@ class RadialGrid:
 
 @dataclass(frozen=True)
 class GeneratedSet:
+    """One set's symmetry functions: every element combination times the same parameter rows
+    (the lines of a combination are (type, combination, *row) for each row)."""
+
     index: int  # position in the spec's ``sets``
     settings: SetBase
     sftype: SFType
     elements: Tuple[str, ...]
     cutoff: Number  # the set's cutoff (polynomial sets: the largest window end)
-    blocks: List[List[SymmetryFunction]]  # one block per element combination
+    combinations: List[Combination]  # in output order
+    rows: List[Row]  # the fields after type and combination, in output order
     grid: Optional[RadialGrid] = None  # Gaussian sets
     zetas: Optional[Tuple[Number, ...]] = None  # angular Gaussian sets
     lambdas: Optional[Tuple[float, ...]] = None
@@ -74,7 +82,17 @@ class GeneratedSet:
 
     @property
     def line_count(self) -> int:
-        return sum(len(block) for block in self.blocks)
+        return len(self.combinations) * len(self.rows)
+
+    @cached_property
+    def blocks(self) -> List[List[SymmetryFunction]]:
+        """The lines as SymmetryFunction tuples, one block per element combination (made on
+        first use: rendering and the lint work from the rows)."""
+        make, number = tuple.__new__, self.sftype.number
+        return [
+            [make(SymmetryFunction, (number, combination, *row)) for row in self.rows]
+            for combination in self.combinations
+        ]
 
 
 def _linspace(start: Number, stop: Number, n: int) -> List[float]:
@@ -124,21 +142,19 @@ def radial_grid(settings: GaussianSet, cutoff: Number) -> RadialGrid:
     return RadialGrid(as_written(settings.r_shift), as_written(settings.eta))
 
 
-def _block(
+def _rows(
     sftype: SFType,
-    combination: Combination,
     pairs: Sequence[Tuple[Number, Number]],
     cutoff: Number,
     zetas: Sequence[Number],
     lambdas: Sequence[float],
-) -> List[SymmetryFunction]:
-    number = sftype.number
+) -> List[Row]:
+    """The parameters of one element combination's lines, in the earlier generator's loop
+    order ((r_shift, eta) pair, then zeta, then lambda); the same for every combination."""
     if not sftype.angular:
-        return [
-            SymmetryFunction(number, combination, cutoff, eta=eta, r_shift=rs) for rs, eta in pairs
-        ]
+        return [(cutoff, eta, rs, None, None, None, None, None, None) for rs, eta in pairs]
     return [
-        SymmetryFunction(number, combination, cutoff, eta=eta, r_shift=rs, lambda_=lam, zeta=zeta)
+        (cutoff, eta, rs, lam, zeta, None, None, None, None)
         for rs, eta in pairs
         for zeta in zetas
         for lam in lambdas
@@ -152,17 +168,15 @@ def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet
     pairs = grid.pairs()
     zetas = list(settings.zetas) if sftype.angular and settings.zetas else []
     lambdas = settings.effective_lambdas() if sftype.angular else []
-    blocks = [
-        _block(sftype, combination, pairs, cutoff, zetas, lambdas)
-        for combination in settings.combinations(spec.element_tuple)
-    ]
+    rows = _rows(sftype, pairs, cutoff, zetas, lambdas)
     return GeneratedSet(
         index=index,
         settings=settings,
         sftype=sftype,
         elements=spec.element_tuple,
         cutoff=cutoff,
-        blocks=blocks,
+        combinations=settings.combinations(spec.element_tuple),
+        rows=rows,
         grid=grid,
         zetas=as_written(zetas) if sftype.angular else None,
         lambdas=tuple(float(x) for x in lambdas) if sftype.angular else None,
@@ -173,31 +187,21 @@ def _poly_set(spec: Spec, index: int, settings: PolySet) -> GeneratedSet:
     sftype = SF_TYPES[settings.type]
     windows = settings.radial_windows(spec.cutoff)
     angles: List[Optional[Tuple[Number, Number]]] = list(settings.angle_windows_list())
-    number = sftype.number
-    blocks = [
-        [
-            SymmetryFunction(
-                number,
-                combination,
-                right,
-                r_lower=left,
-                theta_left=angle[0] if angle else None,
-                theta_right=angle[1] if angle else None,
-                subtype=subtype,
-            )
-            for left, right in windows
-            for angle in angles or [None]
-            for subtype in settings.subtypes
-        ]
-        for combination in settings.combinations(spec.element_tuple)
-    ]
+    rows: List[Row] = [
+        (right, None, None, None, None, left, *(angle or (None, None)), subtype)
+        for left, right in windows
+        for angle in angles or [None]
+        for subtype in settings.subtypes
+    ]  # radial window -> angle window -> subtype
+
     return GeneratedSet(
         index=index,
         settings=settings,
         sftype=sftype,
         elements=spec.element_tuple,
         cutoff=max(right for _, right in windows),
-        blocks=blocks,
+        combinations=settings.combinations(spec.element_tuple),
+        rows=rows,
         windows=windows,
         angles=settings.angle_windows_list() if sftype.angular else None,
     )

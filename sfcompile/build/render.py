@@ -7,13 +7,10 @@ templates own the layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from itertools import groupby
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-import jinja2
-
-from ..resources import templates_dir
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
@@ -24,8 +21,9 @@ from ..spec.models import (
 )
 from ..spec.sftypes import BY_NUMBER
 from . import formatting
-from .generate import GeneratedSet, SymmetryFunction
+from .generate import GeneratedSet, Row, SymmetryFunction
 from .ordering import order_n2p2
+from .templates import environment
 
 TOOL_NAME = "sfcompile"
 
@@ -41,18 +39,6 @@ class Provenance:
     spec_name: str
     spec_sha256: str
     cutoff_function: str = ""  # e.g. "cos (n2p2 cutoff_type 1), alpha = 0.0"; "" if not given
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=False,  # plain-text output, never HTML
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def _settings(generated: GeneratedSet) -> List[Tuple[str, str]]:
@@ -136,14 +122,67 @@ _FAMILY_FIELDS: Dict[str, Callable[[SymmetryFunction, Real], Fields]] = {
 }
 
 
+_SYMBOL_FIELDS = 3  # c, n1, n2: the placeholders {0} {1} {2}; the values follow
+
+
+@cache
+def split_pattern(type_number: int) -> Tuple[str, str]:
+    """The line pattern cut where the values begin: the symbols' part and the values' part
+    (every layout writes the element symbols before the numbers)."""
+    pattern = line_pattern(type_number)
+    values = [_PLACEHOLDERS[f] for f in _FIELDS[_SYMBOL_FIELDS:] if _PLACEHOLDERS[f] in pattern]
+    cut = min(pattern.find(value) for value in values)
+    head, tail = pattern[:cut], pattern[cut:]
+    if any(_PLACEHOLDERS[f] in tail for f in _FIELDS[:_SYMBOL_FIELDS]):
+        raise AssertionError(f"templates/line.j2: type {type_number} writes a symbol after a value")
+    return head, tail
+
+
+class LineFormatter:
+    """symfunction_short lines, fast: the symbols' part once per element combination, the
+    values' part once per distinct parameter tuple (a set repeats its values for every
+    element combination)."""
+
+    def __init__(self, numbers: formatting.NumberFormat) -> None:
+        self.numbers = numbers
+        self._tails: Dict[Tuple[object, ...], str] = {}
+
+    def head(self, type_number: int, combination: Sequence[str]) -> str:
+        """The start of a line, up to its first value: keyword, symbols, type."""
+        symbols = [formatting.element(e) for e in combination] + ["", ""]
+        return split_pattern(type_number)[0].format(*symbols[:_SYMBOL_FIELDS])
+
+    def tails(self, type_number: int, rows: Sequence[Row]) -> List[str]:
+        """The rest of each line: the values of each row (the fields after the elements)."""
+        tail_pattern = split_pattern(type_number)[1]
+        fields = _FAMILY_FIELDS[BY_NUMBER[type_number].family]
+        real, blanks = self.numbers.real, ("",) * _SYMBOL_FIELDS
+        return [
+            tail_pattern.format(*blanks, *fields(SymmetryFunction(type_number, (), *row), real))
+            for row in rows
+        ]
+
+    def run(self, sfs: Sequence[SymmetryFunction]) -> List[str]:
+        """The lines of SFs that share type and element combination."""
+        first = sfs[0]
+        head_pattern, tail_pattern = split_pattern(first.type_number)
+        symbols = [formatting.element(e) for e in first.combination] + ["", ""]
+        head = head_pattern.format(*symbols[:_SYMBOL_FIELDS])
+        fields = _FAMILY_FIELDS[BY_NUMBER[first.type_number].family]
+        tails, real, blanks = self._tails, self.numbers.real, ("",) * _SYMBOL_FIELDS
+        lines = []
+        for sf in sfs:
+            key = sf[:1] + sf[2:]  # everything but the elements
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = tail_pattern.format(*blanks, *fields(sf, real))
+            lines.append(head + tail)
+        return lines
+
+
 def _format_run(run: Sequence[SymmetryFunction], numbers: formatting.NumberFormat) -> List[str]:
     """The lines of SFs that share type and element combination (they share pattern and symbols)."""
-    first = run[0]
-    pattern = line_pattern(first.type_number).format
-    fields = _FAMILY_FIELDS[BY_NUMBER[first.type_number].family]
-    symbols = ([formatting.element(e) for e in first.combination] + ["", ""])[:3]
-    real = numbers.real
-    return [pattern(*symbols, *fields(sf, real)) for sf in run]
+    return LineFormatter(numbers).run(run)
 
 
 def format_line(sf: SymmetryFunction, numbers: formatting.NumberFormat) -> str:
@@ -151,24 +190,31 @@ def format_line(sf: SymmetryFunction, numbers: formatting.NumberFormat) -> str:
     return _format_run([sf], numbers)[0]
 
 
-def _lines(generated: GeneratedSet, numbers: formatting.NumberFormat) -> List[str]:
-    """Each element combination's lines, joined (one string per combination)."""
-    return ["\n".join(_format_run(block, numbers)) for block in generated.blocks if block]
+def _lines(generated: GeneratedSet, lines: LineFormatter) -> List[str]:
+    """Each element combination's lines, joined (one string per combination): the values'
+    text once per set, the symbols' once per combination."""
+    if not generated.rows:
+        return []
+    number = generated.sftype.number
+    tails = lines.tails(number, generated.rows)
+    heads = [lines.head(number, combination) for combination in generated.combinations]
+    return [head + ("\n" + head).join(tails) for head in heads]
 
 
-def _element_lines(sfs: Sequence[SymmetryFunction], numbers: formatting.NumberFormat) -> str:
+def _element_lines(sfs: Sequence[SymmetryFunction], lines: LineFormatter) -> str:
     """The lines of SFs in the given order, joined."""
     runs = groupby(sfs, key=lambda sf: (sf.type_number, sf.combination))
-    return "\n".join(line for _, run in runs for line in _format_run(list(run), numbers))
+    return "\n".join(line for _, run in runs for line in lines.run(list(run)))
 
 
 def _element_views(
     generated: Sequence[GeneratedSet], numbers: formatting.NumberFormat
 ) -> List[Dict[str, Any]]:
     """Order "n2p2": each central element's lines in n2p2's order (see :mod:`.ordering`)."""
+    lines = LineFormatter(numbers)
     sfs = (sf for g in generated for block in g.blocks for sf in block)
     return [
-        {"symbol": element, "count": len(ordered), "lines": _element_lines(ordered, numbers)}
+        {"symbol": element, "count": len(ordered), "lines": _element_lines(ordered, lines)}
         for element, ordered in order_n2p2(sfs, numbers).items()
     ]
 
@@ -188,7 +234,7 @@ def _set_view(
         else "radial parameters r_shift and eta",
         "generation_noun": "window" if generated.windows is not None else "radial parameter",
         "arrays": _arrays(generated),
-        "blocks": _lines(generated, numbers) if lines else [],
+        "blocks": _lines(generated, LineFormatter(numbers)) if lines else [],
     }
 
 

@@ -2,7 +2,7 @@
 exit codes.
 
 Exit codes: 0 success; 1 "check found differences"; 2 invalid spec, invalid usage or an output
-that could not be written; 3 an internal error (a bug: please report it).
+that could not be written; 3 an internal error (a bug: please report it); 130 interrupted.
 
 Each command module declares its arguments and a ``run(args, stdout, stderr) -> int`` that only
 sequences the stages; the stages' modules are imported when the command runs, because the
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Optional, Sequence, TextIO
 
-from ..errors import SfcompileError
-from .options import EXIT_ERROR, EXIT_INTERNAL, EXIT_OK, report
+from .options import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, report
 from .parser import parse
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Optional, Sequence, TextIO
 
 __all__ = ["main", "main_entry"]
 
@@ -35,17 +37,19 @@ def main(
         return parsed
     try:
         return int(parsed.run(parsed, out, err))
-    except SfcompileError as exc:
-        report(exc.diagnostics, err)
-        return exc.exit_code
     except BrokenPipeError:  # e.g. `sfcompile spec.toml | head`: the reader has gone
         if out is sys.__stdout__:
             _silence_stdout()  # so that the interpreter's final flush does not complain
         return EXIT_OK
     except KeyboardInterrupt:
         print("sfcompile: interrupted; nothing written", file=err)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except Exception as exc:
+        from ..errors import SfcompileError  # here: --version and --help do without it
+
+        if isinstance(exc, SfcompileError):
+            report(exc.diagnostics, err)
+            return exc.exit_code
         if os.environ.get("SFCOMPILE_DEBUG"):
             raise
         print(

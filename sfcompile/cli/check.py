@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_DIFFERENCES, EXIT_OK, report, spec_argument, spec_checks
 
@@ -13,6 +12,10 @@ DESCRIPTION = (
     "Compare INPUT_NN (its managed block, or the whole file if it was written by 'sfcompile "
     "compile -o') with what SPEC compiles to. Exit 0 equal, 1 different, 2 error."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

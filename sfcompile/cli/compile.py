@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_ERROR, EXIT_OK, checked_spec, output_option, spec_argument, spec_checks
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
+
 
 NAME = "compile"
 HELP = "compile a spec (the default command)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_DIFFERENCES, EXIT_OK
 
@@ -14,6 +13,10 @@ DESCRIPTION = (
     "removed, changed; independent of order, spacing and number spelling. Exit 0 equal, "
     "1 different, 2 error."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_OK, spec_argument, spec_checks
 
@@ -14,6 +13,10 @@ DESCRIPTION = (
     "the cutoffs (the largest is what LAMMPS' pair_style hdnnp needs) and a relative "
     "evaluation-cost estimate."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_OK, QUIET_HELP, output_option, report
 
@@ -14,6 +13,10 @@ DESCRIPTION = (
     "cutoff_type lines) and write a TOML spec that compiles to the same SFs, using generation "
     "rules where the lines match one."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

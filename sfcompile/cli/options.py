@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Sequence, TextIO
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
+    from typing import Sequence, TextIO
+
     from ..build.pipeline import Checked
     from ..errors import Diagnostic
 
@@ -13,6 +15,7 @@ EXIT_OK = 0
 EXIT_DIFFERENCES = 1
 EXIT_ERROR = 2
 EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 QUIET_HELP = "do not print warnings (errors are always printed)"
 

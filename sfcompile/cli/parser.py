@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 from types import ModuleType
-from typing import Collection, Dict, List, TextIO, Tuple, Union
 
 from .._version import __version__
 from . import check, compile, diff, explain, import_, schema, stats, update
 from .options import EXIT_ERROR
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Collection, Dict, List, TextIO, Tuple, Union
+
 
 COMMANDS: List[ModuleType] = [compile, explain, update, check, import_, diff, schema, stats]
 

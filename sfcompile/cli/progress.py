@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Optional, TextIO
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Optional, TextIO
 
 
 class ProgressLine:

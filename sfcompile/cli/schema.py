@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_OK
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
+
 
 NAME = "schema"
 HELP = "print the JSON Schema of the spec format"

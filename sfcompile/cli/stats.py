@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import TextIO
 
 from .options import (
     EXIT_ERROR,
@@ -24,6 +23,10 @@ DESCRIPTION = (
     "elements absent from the data, and a length-unit sanity check. -o writes n2p2's "
     "scaling.data (as nnp-scaling does)."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def data_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
 
 from .options import EXIT_OK, report, spec_argument, spec_checks
 
@@ -13,6 +12,10 @@ DESCRIPTION = (
     "Replace the managed block of INPUT_NN with what SPEC compiles to (insert it on first "
     "use); every other byte of the file stays as it was."
 )
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

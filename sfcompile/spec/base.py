@@ -48,7 +48,9 @@ SPEC_CONTEXT: contextvars.ContextVar[SpecContext] = contextvars.ContextVar(
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a schema is built only for the models validated on their own (Spec), not
+    # for every base and nested model at import: most of a compile's start-up otherwise.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 def rule_error(message: str, anchor: str = "value", key: str = "") -> PydanticCustomError:

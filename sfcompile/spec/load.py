@@ -18,9 +18,7 @@ from pydantic import ValidationError
 
 from .. import _compat
 from ..errors import Diagnostic, KeyPath, SpecError
-from .messages import describe_validation_error
 from .models import Spec
-from .toml_errors import reword
 from .toml_locations import Location, Position, locate
 
 STDIN_NAME = "<stdin>"
@@ -96,7 +94,7 @@ def load_spec(
     except ValidationError as exc:
         diagnostics = [
             _locate(source.display_name, positions, "error", path, message, at_key=at_key)
-            for path, message, at_key in describe_validation_error(exc, document)
+            for path, message, at_key in _describe(exc, document)
         ]
         raise SpecError(_sorted(diagnostics)) from None
     warnings = [
@@ -104,6 +102,12 @@ def load_spec(
         for path, message in spec.warnings()
     ]
     return LoadedSpec(source, spec, tuple(_sorted(warnings)), positions)
+
+
+def _describe(exc: ValidationError, document: Dict[str, Any]) -> List[Tuple[KeyPath, str, bool]]:
+    from .messages import describe_validation_error  # only an invalid spec needs it
+
+    return describe_validation_error(exc, document)
 
 
 def _file_error(
@@ -164,6 +168,8 @@ def _parse(text: str, name: str) -> Dict[str, Any]:
         match = _TOML_POSITION.search(message)
         place = (int(match.group(1)), int(match.group(2))) if match else None
         message = message[: match.start()] if match else message.split(" (at end of")[0]
+        from .toml_errors import reword  # only a broken file needs it
+
         message, (line, column) = reword(message, text, place)
         raise _file_error(name, f"invalid TOML: {message}", line, column) from None
 

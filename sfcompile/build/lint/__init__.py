@@ -70,7 +70,7 @@ def lint(loaded: LoadedSpec, generated: Sequence[GeneratedSet]) -> List[Finding]
 
     def text_of(line: int) -> str:
         b = blocks[bisect.bisect_right(starts, line - 1) - 1]
-        return f"SF line {line} `{reader.text(b.sfs[line - 1 - b.start])}`"
+        return f"SF line {line} `{reader.text(b.sf(line - 1 - b.start))}`"
 
     elements = loaded.spec.element_tuple
     found: List[Tuple[int, str, KeyPath, str, Tuple[int, ...]]] = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .. import formatting
-from ..generate import GeneratedSet, SymmetryFunction
+from ..generate import GeneratedSet, Row, SymmetryFunction
 from ..render import format_line
 
 EXAMPLES = 3  # lines quoted per finding
@@ -29,15 +29,24 @@ class Params(NamedTuple):
 
 @dataclass(frozen=True)
 class Block:
-    """The lines of one element combination; blocks with equal values share ``rows``."""
+    """The lines of one element combination; the blocks of a set share ``values`` and
+    ``rows``."""
 
     index: int  # of the set
     type_number: int
-    central: str
+    combination: Tuple[str, ...]  # as generated
     neighbours: Tuple[str, ...]  # sorted: the angular pair is unordered
     start: int  # SF lines before this block
-    sfs: Sequence[SymmetryFunction]
-    rows: List[Params]
+    values: Sequence[Row]  # the generated values of each line
+    rows: List[Params]  # the same, as n2p2 parses them from the output
+
+    @property
+    def central(self) -> str:
+        return self.combination[0]
+
+    def sf(self, j: int) -> SymmetryFunction:
+        """The j-th line of the block."""
+        return SymmetryFunction(self.type_number, self.combination, *self.values[j])
 
 
 class Reader:
@@ -55,36 +64,31 @@ class Reader:
             parsed = self._parsed[value] = float(self._numbers.real(value))
         return parsed
 
-    def params(self, sf: SymmetryFunction) -> Params:
+    def params(self, row: Row) -> Params:
+        """The values of a line (the fields after type and combination) as n2p2 reads them."""
+        cutoff, eta, r_shift, lambda_, zeta, r_lower, theta_left, theta_right, subtype = row
         n = self.number
-        lam = None if sf.lambda_ is None else float(formatting.lambda_(sf.lambda_))
-        cutoff = float(self._numbers.real(sf.cutoff))
-        rest = (n(sf.zeta), n(sf.r_lower), n(sf.theta_left), n(sf.theta_right), sf.subtype)
-        return Params(cutoff, n(sf.eta), n(sf.r_shift), lam, *rest)
+        lam = None if lambda_ is None else float(formatting.lambda_(lambda_))
+        rest = (n(zeta), n(r_lower), n(theta_left), n(theta_right), subtype)
+        return Params(float(self._numbers.real(cutoff)), n(eta), n(r_shift), lam, *rest)
 
     def text(self, sf: SymmetryFunction) -> str:
         return format_line(sf, self._numbers).rstrip()
 
 
 def read_blocks(generated: Sequence[GeneratedSet], reader: Reader) -> List[Block]:
-    """Every non-empty block with its parsed values (parsed once per distinct block: the
-    blocks of a set normally repeat the same values for each element combination)."""
+    """Every non-empty block with its parsed values (parsed once per set: its blocks repeat
+    the same values for each element combination)."""
     blocks: List[Block] = []
     start = 0
     for g in generated:
-        signature: Sequence[Tuple[object, ...]] = []
-        rows: List[Params] = []
-        for sfs in g.blocks:
-            values = [sf[2:] for sf in sfs]  # everything but type and combination
-            if values != signature:
-                signature, rows = values, [reader.params(sf) for sf in sfs]
-            if sfs:
-                central, *neighbours = sfs[0].combination
-                number = g.sftype.number
-                blocks.append(
-                    Block(g.index, number, central, tuple(sorted(neighbours)), start, sfs, rows)
-                )
-            start += len(sfs)
+        rows = [reader.params(row) for row in g.rows]
+        for combination in g.combinations if g.rows else ():
+            neighbours = tuple(sorted(combination[1:]))
+            blocks.append(
+                Block(g.index, g.sftype.number, combination, neighbours, start, g.rows, rows)
+            )
+            start += len(g.rows)
     return blocks
 
 

@@ -33,7 +33,7 @@ def duplicates(blocks: List[Block]) -> Dict[int, List[_Copy]]:
         places = [(b, j) for b in group for j in range(len(b.rows))]
         for later, first in pairs:
             (b, j), (b0, j0) = places[later], places[first]
-            rounded = b.sfs[j][2:] != b0.sfs[j0][2:]
+            rounded = b.values[j] != b0.values[j0]
             copies.setdefault(b.index, []).append(
                 (b.start + j + 1, b0.start + j0 + 1, b0.index, rounded)
             )
