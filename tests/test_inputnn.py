@@ -289,10 +289,10 @@ MALFORMED = {
         "symfunction_short O 9 H H 0.01 1.0 0.5 12.0\n",
         "in.nn:1:36: error: zeta = 0.5: must be >= 1 (n2p2 accepts it silently)",
     ),
-    "eta 0": (
-        "symfunction_short O 2 H 0.0 0.0 12.0\n",
-        "in.nn:1:25: error: eta = 0.0: must be > 0 (n2p2 accepts it silently; the Gaussian is "
-        "flat or grows with distance)",
+    "negative eta": (
+        "symfunction_short O 2 H -0.5 0.0 12.0\n",
+        "in.nn:1:25: error: eta = -0.5: must be >= 0 (n2p2 accepts it silently; the Gaussian "
+        "grows with distance)",
     ),
     "negative cutoff": (
         "symfunction_short O 12 0.01 0.0 -6.0\n",

@@ -582,13 +582,8 @@ ANGULAR = VALID.replace('"radial"', '"angular_wide"') + "zetas = [1, 4]\n"
             id="unequal-lengths",
         ),
         pytest.param(
-            CUSTOM.replace("[0.1, 0.2]", "[0.1, 0]"),  # the 0 is column 13
-            "spec.toml:8:13: error: sets[0].eta[1]: expected a number > 0, got 0",
-            id="eta-zero",
-        ),
-        pytest.param(
-            CUSTOM.replace("[0.1, 0.2]", "[0.1, -0.5]"),
-            "spec.toml:8:13: error: sets[0].eta[1]: expected a number > 0, got -0.5",
+            CUSTOM.replace("[0.1, 0.2]", "[0.1, -0.5]"),  # the -0.5 is column 13
+            "spec.toml:8:13: error: sets[0].eta[1]: expected a number >= 0, got -0.5",
             id="eta-negative",
         ),
         pytest.param(
@@ -838,7 +833,7 @@ def test_all_errors_reported_together_sorted_by_line(tmp_path: Path) -> None:
         "got an integer (0)",
         "spec.toml:11:8: error: sets[0].mode: unknown mode 'centre'; did you mean 'center'?",
         "spec.toml:12:18: error: sets[0].nb_param_pairs: expected an integer >= 2, got 1",
-        "spec.toml:19:8: error: sets[1].eta[0]: expected a number > 0, got -1.0",
+        "spec.toml:19:8: error: sets[1].eta[0]: expected a number >= 0, got -1.0",
     ]
 
 
@@ -896,7 +891,7 @@ def test_set_errors_and_missing_zetas_reported_together(tmp_path: Path) -> None:
     assert rejected(run(tmp_path, text)) == [
         "spec.toml:4:1: error: sets[0]: missing required key 'zetas': type 'angular_wide' is "
         "angular and needs a list of exponents zeta >= 1, e.g. zetas = [1, 4]",
-        "spec.toml:8:8: error: sets[0].eta[0]: expected a number > 0, got -1.0",
+        "spec.toml:8:8: error: sets[0].eta[0]: expected a number >= 0, got -1.0",
     ]
 
 

@@ -208,6 +208,8 @@ def _gaussian_rule(g: Group) -> Optional[Dict[str, Value]]:
         if _pairs_match(_grid(imbalzano2018(mode, n, cutoff)), g):
             return {"rule": "imbalzano2018", "mode": mode, "nb_param_pairs": n}
     shifts, etas = [i[0] for i in g.items], [i[1] for i in g.items]
+    if min(etas) <= 0:  # the rules never give eta = 0
+        return None
     if all(s == 0 for s in shifts):
         mode, radii = "center", sorted(1 / math.sqrt(2 * e) for e in etas)
     elif len(set(etas)) == 1:

@@ -126,7 +126,7 @@ def _precision(records: Sequence[SFRecord]) -> Precision:
     return min(digits) if same else "full"
 
 
-_E_TOKEN = re.compile(r"[+-]?\d\.(\d+)[eE][+-]?\d+")
+_E_TOKEN = re.compile(r"[+-]?[0-9]\.([0-9]+)[eE][+-]?[0-9]+")
 
 
 def _poly_cutoff(groups: Sequence[Group]) -> float:

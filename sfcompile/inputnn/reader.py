@@ -168,7 +168,7 @@ class _Reader:
             self._elements(line, tokens[0], args)
         elif keyword == "number_of_elements":
             self._seen[keyword] = line
-            if len(args) != 1 or not re.fullmatch(r"\d+", args[0].text):
+            if len(args) != 1 or not re.fullmatch(r"[0-9]+", args[0].text):
                 self.error(line, (args or tokens)[0], "`number_of_elements` takes one integer")
             else:
                 self.result.number_of_elements, self._count = int(args[0].text), (line, args[0])
@@ -268,11 +268,13 @@ class _Reader:
 
     def _type(self, line: int, token: Token) -> Optional[int]:
         known = ", ".join(str(n) for n in sorted(BY_NUMBER))
-        if not re.fullmatch(r"\d+", token.text):
-            lenient = re.match(r"[+-]?\d+", token.text)
-            read = f"reads it as type {int(lenient.group())}" if lenient else "cannot read it"
+        if not re.fullmatch(r"[0-9]+", token.text):
+            lenient = re.match(r"[+-]?[0-9]+", token.text)
+            read = "cannot read it as a type"
+            if lenient:
+                read = f"reads it as type {int(lenient.group())} without complaint"
             self.error(line, token, f"the type must be an integer, got `{token.text}`: n2p2 "
-                       f"{read} without complaint; write one of {known}")  # fmt: skip
+                       f"{read}; write one of {known}")  # fmt: skip
             return None
         if int(token.text) not in BY_NUMBER:
             self.error(line, token, f"unknown symmetry-function type {token.text}: n2p2 has "

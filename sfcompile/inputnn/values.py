@@ -33,7 +33,9 @@ _SWAPPED = {
     3: ("e1", "e2", "eta", "r_shift", "lambda_", "zeta", "cutoff"),  # type 13 order
     9: ("e1", "e2", "eta", "r_shift", "lambda_", "zeta", "cutoff"),
 }
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only: n2p2 stops reading a number at the first other byte (Python's \d and
+# float() take any Unicode digit).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _SUBTYPE = re.compile(r"p[1-4]a?|e")
 
 
@@ -64,8 +66,11 @@ def number_problem(text: str) -> Optional[str]:
             "finite number"  # fmt: skip
     prefix = _NUMBER.match(text)
     lenient = float(prefix.group()) if prefix else 0.0
+    if not text.isascii():
+        return f"`{text}` has a non-ASCII character: n2p2 stops reading the number there and " \
+            f"reads {lenient!r} without complaint; write the number with ASCII digits"  # fmt: skip
     fix = "write plain decimal or E notation"
-    if prefix and re.fullmatch(r"[dD][+-]?\d+", text[prefix.end() :]):
+    if prefix and re.fullmatch(r"[dD][+-]?[0-9]+", text[prefix.end() :]):
         fix = f"a Fortran exponent: write {prefix.group()}E{text[prefix.end() + 1 :]}"
     return f"`{text}` is not a plain decimal or E-notation number: n2p2 reads it leniently, " \
         f"as {lenient!r}, without complaint; {fix}"  # fmt: skip
@@ -155,9 +160,9 @@ def _value_problems(number: int, v: Mapping[str, float]) -> List[Tuple[str, str]
     """(field, message) for every value n2p2 accepts silently but that is wrong."""
     found: List[Tuple[str, str]] = []
     rs, rc = v.get("r_shift", 0.0), v["cutoff"]
-    if "eta" in v and not v["eta"] > 0:
-        found.append(("eta", f"eta = {v['eta']!r}: must be > 0 (n2p2 accepts it silently; the "
-                      "Gaussian is flat or grows with distance)"))  # fmt: skip
+    if "eta" in v and not v["eta"] >= 0:
+        found.append(("eta", f"eta = {v['eta']!r}: must be >= 0 (n2p2 accepts it silently; the "
+                      "Gaussian grows with distance)"))  # fmt: skip
     if rs < 0:
         why = "n2p2's production tools compute a negative rs on types 3/9 as rs = 0" \
             if number in (3, 9) else "sfcompile refuses negative rs"  # fmt: skip

@@ -190,13 +190,15 @@ class SymFuncParamGenerator:
                 f"{len(eta)} eta_values; give exactly one eta per r_shift"
             )
         fields = {"rule": "custom", "r_shift": r_shift, "eta": eta}
-        problems = self._set_radial(fields)
+        problems = self._set_radial(fields, positive_eta=True)
         if problems:
             raise custom_error(fields, problems)
         self.radial_paramgen_settings = None
 
-    def _set_radial(self, fields: Fields) -> list[Problem]:
-        """Validate the radial parameters and compute their grid; the problems if invalid."""
+    def _set_radial(self, fields: Fields, positive_eta: bool = False) -> list[Problem]:
+        """Validate the radial parameters and compute their grid; the problems if invalid.
+        ``positive_eta``: the earlier generator's own rule for custom values, eta > 0 (spec
+        files accept eta = 0, a plain cutoff-weighted neighbour count)."""
         set_fields = {"type": RADIAL_PLACEHOLDER, **fields}
         try:
             spec = validate(list(self._elements), self._r_cutoff, set_fields)
@@ -204,6 +206,9 @@ class SymFuncParamGenerator:
             return problems_of(exc)
         settings = spec.sets[0]
         assert isinstance(settings, GaussianSet)
+        zero = [e for e in getattr(settings, "eta", ()) if e == 0] if positive_eta else []
+        if zero:
+            return [Problem("eta", "greater_than", f"expected a number > 0, got {zero[0]!r}")]
         self._grid = radial_grid(settings, settings.effective_cutoff(spec.cutoff))
         self._radial = fields
         return []

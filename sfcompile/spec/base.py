@@ -23,7 +23,7 @@ Length = Annotated[float, Real(gt=0, le=MAX_LENGTH)]
 NonNegativeLength = Annotated[float, Real(ge=0, le=MAX_LENGTH)]
 SignedLength = Annotated[float, Real(ge=-MAX_LENGTH, le=MAX_LENGTH)]
 Angle = Annotated[float, Real(ge=-360, le=540)]
-Eta = Annotated[float, Real(gt=0)]
+Eta = Annotated[float, Real(ge=0)]  # 0: a cutoff-weighted count (radial), common in angular SFs
 Zeta = Annotated[float, Real(ge=1)]
 PairCount = Annotated[int, Integer(ge=2)]
 ElementSymbol = Annotated[

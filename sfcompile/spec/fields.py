@@ -40,6 +40,28 @@ def describe_toml_value(value: object) -> str:
     return f"a date/time ({value})"
 
 
+#: The largest integer magnitude a double holds exactly; larger TOML integers are refused
+#: (they would be rounded, or overflow, when used as numbers).
+MAX_EXACT_INTEGER = 2**53
+
+
+def _check_size(value: int, what: str) -> None:
+    if abs(value) > MAX_EXACT_INTEGER:
+        digits = len(str(abs(value)))
+        raise PydanticCustomError(
+            "integer_size",
+            "expected {what} of at most 2^53 = 9007199254740992 in size, got an integer with "
+            "{digits} digits{hint}",
+            {
+                "what": what,
+                "digits": digits,
+                "hint": "; write it as a float (e.g. 1.5e20) if you mean it"
+                if what == "a number"
+                else "",
+            },
+        )
+
+
 def _number_text(value: float) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
@@ -99,7 +121,9 @@ class Real(_Bounded):
             raise PydanticCustomError(
                 "number_type", "expected a number, got {got}", {"got": describe_toml_value(value)}
             )
-        if not math.isfinite(value):
+        if isinstance(value, int):
+            _check_size(value, "a number")
+        elif not math.isfinite(value):
             raise PydanticCustomError(
                 "number_finite", "expected a finite number, got {got}", {"got": repr(value)}
             )
@@ -128,6 +152,7 @@ class Integer(_Bounded):
                 "expected an integer, got {got}",
                 {"got": describe_toml_value(value)},
             )
+        _check_size(value, "an integer")
         self.check_bounds(value, "an integer")
         return value
 

@@ -155,7 +155,7 @@ class CustomSet(GaussianSet):
         description="Gaussian centres r_shift, each >= 0; one per eta."
     )
     eta: Annotated[List[Eta], Field(min_length=1)] = Field(
-        description="Gaussian widths eta, each > 0; one per r_shift."
+        description="Gaussian widths eta, each >= 0; one per r_shift."
     )
 
     @field_validator("eta")

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from .. import _compat
 from ..errors import Diagnostic, KeyPath, SpecError
 from .models import Spec
+from .toml_limits import MAX_NESTING, nesting_problem
 from .toml_locations import Location, Position, locate
 
 STDIN_NAME = "<stdin>"
@@ -70,11 +71,20 @@ def read_source(path: Union[str, Path]) -> SpecSource:
         raise _file_error(name, "cannot read the file: permission denied") from None
     except OSError as exc:
         raise _file_error(name, f"cannot read the file: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeError):  # a NUL byte, or a lone surrogate, in the path
+        shown = name.encode("unicode_escape").decode("ascii")
+        raise _file_error(shown, "is not a usable file name (NUL or unpaired surrogate)") from None
     return SpecSource(name, file.name, content)
 
 
 def source_from_text(text: str, name: str = TEXT_NAME) -> SpecSource:
-    return SpecSource(name, name, text.encode("utf-8"))
+    """A spec given as text; SpecError if it cannot be encoded as UTF-8 (lone surrogates)."""
+    try:
+        return SpecSource(name, name, text.encode("utf-8"))
+    except UnicodeEncodeError as exc:
+        line, column = line_column(text, exc.start)
+        message = f"not valid Unicode text: an unpaired surrogate U+{ord(text[exc.start]):04X}"
+        raise _file_error(name, message, line, column) from None
 
 
 def load_spec(
@@ -160,9 +170,19 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 def _parse(text: str, name: str) -> Dict[str, Any]:
+    deep = nesting_problem(text)
+    if deep is not None:
+        line, column = line_column(text, deep[0])
+        message = (
+            f"arrays and inline tables nested more than {MAX_NESTING} levels deep here; a spec "
+            'needs 3 (e.g. include = [["H", "O"]] in a [[sets]] table): check the brackets'
+        )
+        raise _file_error(name, message, line, column)
     try:
         document: Dict[str, Any] = _compat.loads(text)
         return document
+    except RecursionError:  # not reached within MAX_NESTING; kept so no parser error escapes
+        raise _file_error(name, "the TOML is nested too deeply to be read") from None
     except _compat.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -172,6 +192,12 @@ def _parse(text: str, name: str) -> Dict[str, Any]:
 
         message, (line, column) = reword(message, text, place)
         raise _file_error(name, f"invalid TOML: {message}", line, column) from None
+    except ValueError:  # after TOMLDecodeError (a subclass): an integer of > 4300 digits
+        huge = re.search(r"[0-9_]{4300,}", text)
+        message = "a number with thousands of digits: too large to read; check the value"
+        if huge is None:
+            raise _file_error(name, message) from None
+        raise _file_error(name, message, *line_column(text, huge.start())) from None
 
 
 def _locate(

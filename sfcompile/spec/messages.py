@@ -68,9 +68,9 @@ def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> List[Describ
             return [((*path, "rule"), _choice_message("rule", value["rule"], RULES), False)]
         if isinstance(value, dict):
             missing = (path, _missing_message((*path, "rule"), document), True)
-            return [missing, *_unknown_keys_of_any_set(path, value)]
+            return [missing, *_bad_type(path, value), *_unknown_keys_of_any_set(path, value)]
         return [(path, f"expected a table ([[sets]]), got {describe_toml_value(value)}", False)]
-    if kind == "literal_error" and path[-1:] == ("type",) and value in SF_TYPES:
+    if kind == "literal_error" and path[-1:] == ("type",) and _is_type_name(value):
         family = SF_TYPES[value].family
         rule = _get(document, (*path[:-1], "rule"))
         kind_name = "polynomial" if family == "poly" else "Gaussian"
@@ -87,6 +87,17 @@ def _describe(error: ErrorDetails, path: KeyPath, document: Any) -> List[Describ
         choices = [c.strip("'") for c in expected.split(", ")]
         return [(path, _choice_message(str(path[-1]), value, choices), False)]
     return [(path, _value_message(kind, error, value), False)]
+
+
+def _is_type_name(value: Any) -> bool:
+    return isinstance(value, str) and value in SF_TYPES
+
+
+def _bad_type(path: KeyPath, table: Dict[str, Any]) -> List[Described]:
+    """Without a rule the set's model is unknown; still report a ``type`` that no set has."""
+    if "type" not in table or _is_type_name(table["type"]):
+        return []
+    return [((*path, "type"), _choice_message("type", table["type"], list(SF_TYPES)), False)]
 
 
 def _unknown_keys_of_any_set(path: KeyPath, table: Dict[str, Any]) -> List[Described]:
