@@ -39,6 +39,10 @@ class SfcompileError(Exception):
         self.diagnostics = tuple(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> Tuple[type, Tuple[Tuple[Diagnostic, ...]]]:
+        """Pickled with its diagnostics (errors raised in worker processes come back whole)."""
+        return (type(self), (self.diagnostics,))
+
 
 class SpecError(SfcompileError):
     """The spec cannot be read, parsed or validated."""

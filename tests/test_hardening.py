@@ -240,3 +240,80 @@ def _source_of_text(text: str) -> object:
     from sfcompile.inputnn.diff import source_from_input_nn
 
     return source_from_input_nn(text, "input.nn")
+
+
+# (5, 7) the neighbour search: budgets and molecules vesin cannot take -------------------------
+
+
+def stats_of(tmp_path: Path, data: str, *extra: str) -> tuple:
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        'elements = ["S", "Cu"]\ncutoff = 6.0\n[cutoff_function]\ntype = "cos"\n'
+        '[[sets]]\ntype = "radial"\nrule = "custom"\nr_shift = [0.0]\neta = [0.1]\n'
+        '[[sets]]\ntype = "angular_narrow"\nrule = "custom"\nr_shift = [0.0]\neta = [0.1]\n'
+        "zetas = [1]\n"
+    )
+    (tmp_path / "in.data").write_text(data)
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["stats", str(spec), "--data", str(tmp_path / "in.data"), *extra]
+    return main(argv, out, err), out.getvalue(), err.getvalue()
+
+
+def structure(atoms: str, lattice: str = "") -> str:
+    return f"begin\n{lattice}{atoms}energy 0\ncharge 0\nend\n"
+
+
+def test_atoms_a_million_apart_in_a_molecule(tmp_path: Path) -> None:
+    """vesin died of SIGFPE on this; the molecule is now searched part by part."""
+    atoms = "".join(
+        f"atom {x} 0 0 {e} 0 0 0 0 0\n"
+        for x, e in [(0, "S"), (2.0, "Cu"), (1e6, "Cu"), (1e6 + 2.2, "S")]
+    )
+    code, out, err = stats_of(tmp_path, structure(atoms), "--jobs", "2")
+    assert code == 0, err
+    assert "shortest interatomic distance: 2 (Cu-S)" in out
+
+
+def test_a_cell_far_smaller_than_the_cutoff_is_refused_with_the_figure(tmp_path: Path) -> None:
+    cell = "lattice 0.1 0 0\nlattice 0 0.1 0\nlattice 0 0 0.1\n"
+    data = structure("atom 0 0 0 S 0 0 0 0 0\n") + structure("atom 0 0 0 S 0 0 0 0 0\n", cell)
+    code, out, err = stats_of(tmp_path, data)
+    assert (code, out) == (2, "")
+    assert (
+        err.splitlines()[0].startswith(
+            f"{tmp_path / 'in.data'}:5:1: error: structure 1 (0-based): 9.05e+05"
+        )
+        is False
+    )  # the pair estimate (9.0e5) is under the budget; the triplets are not:
+    assert f"{tmp_path / 'in.data'}:6:1: error: structure 1 (0-based): 4.09e+11 triplets" in err
+    assert "more than the limit of 100,000,000 for angular SFs" in err
+    code, _, err = stats_of(tmp_path, data, "--max-neighbours", "1000")
+    assert code == 2
+    assert err.splitlines()[0] == (
+        f"{tmp_path / 'in.data'}:6:1: error: structure 1 (0-based): about 9.05e+05 neighbour "
+        "pairs within the cutoff 6 (1 atom, a cell of volume 0.001), more than the limit of "
+        "1,000: is the cell much smaller than the cutoff, or are the lengths in another unit "
+        "than the spec's? Raise the limit with --max-neighbours if the structure is right"
+    )
+
+
+@pytest.mark.parametrize(
+    "lattice",
+    [
+        "lattice 5e-8 0 0\nlattice 0 5e-8 0\nlattice 0 0 5e-8\n",
+        "lattice 10 0 0\nlattice 0 10 0\nlattice 10 10 1e-8\n",
+    ],
+    ids=["tiny", "nearly-flat"],
+)
+def test_degenerate_cells_are_refused_before_the_search(tmp_path: Path, lattice: str) -> None:
+    code, out, err = stats_of(tmp_path, structure("atom 0 0 0 S 0 0 0 0 0\n", lattice))
+    assert (code, out) == (2, "")
+    assert "neighbour pairs within the cutoff 6 (1 atom, a cell of volume" in err
+    assert "--max-neighbours" in err
+
+
+def test_budget_errors_come_back_whole_from_worker_processes(tmp_path: Path) -> None:
+    cell = "lattice 0.1 0 0\nlattice 0 0.1 0\nlattice 0 0 0.1\n"
+    data = structure("atom 0 0 0 S 0 0 0 0 0\n", cell) * 3
+    code, _, err = stats_of(tmp_path, data, "--jobs", "2")
+    assert code == 2 and "in.data:1:1: error: structure 0 (0-based): 4.09e+11 triplets" in err

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..data.limits import MAX_PAIRS, MAX_TRIPLETS
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Sequence, TextIO
@@ -90,3 +92,30 @@ def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Chec
         print(f"sfcompile: {number} treated as errors (--strict); {refused}", file=stderr)
         return None
     return checked
+
+
+def data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data, --format and --jobs: what every command that reads a data set takes."""
+    parser.add_argument("--data", required=True, metavar="FILE", help="the structures")
+    parser.add_argument(
+        "--format",
+        default="input.data",
+        metavar="FORMAT",
+        help="input.data (n2p2/RuNNer, default; gzip too) or an ASE format name (needs ase)",
+    )
+    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="processes")
+    parser.add_argument(
+        "--max-neighbours",
+        type=positive_int,
+        default=MAX_PAIRS,
+        metavar="N",
+        help=f"refuse a structure with more than about N neighbour pairs (default {MAX_PAIRS:,})",
+    )
+    parser.add_argument(
+        "--max-triplets",
+        type=positive_int,
+        default=MAX_TRIPLETS,
+        metavar="N",
+        help=f"refuse a structure with more than N triplets for angular SFs (default "
+        f"{MAX_TRIPLETS:,})",
+    )

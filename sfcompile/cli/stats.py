@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 
 from .options import (
     EXIT_ERROR,
     EXIT_OK,
     checked_spec,
+    data_arguments,
     output_option,
-    positive_int,
     spec_argument,
     spec_checks,
 )
@@ -27,18 +28,6 @@ DESCRIPTION = (
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import TextIO
-
-
-def data_arguments(parser: argparse.ArgumentParser) -> None:
-    """--data, --format and --jobs: what every command that reads a data set takes."""
-    parser.add_argument("--data", required=True, metavar="FILE", help="the structures")
-    parser.add_argument(
-        "--format",
-        default="input.data",
-        metavar="FORMAT",
-        help="input.data (n2p2/RuNNer, default; gzip too) or an ASE format name (needs ase)",
-    )
-    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="processes")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +56,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     checked = checked_spec(args, stderr, "nothing computed")
     if checked is None:
         return EXIT_ERROR
-    plan = spec_plan(checked)
+    plan = dataclasses.replace(
+        spec_plan(checked), max_pairs=args.max_neighbours, max_triplets=args.max_triplets
+    )
     progress = progress_for(stderr, NAME)
     try:
         structures = read_structures(args.data, args.format, known_elements=plan.elements)

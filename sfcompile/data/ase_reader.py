@@ -93,4 +93,5 @@ def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[st
         forces=frozen(forces),
         energy=float(results.get("energy", 0.0)),
         charge=float(charges.sum()),
+        source=name,
     )

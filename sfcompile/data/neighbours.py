@@ -19,6 +19,8 @@ import numpy.typing as npt
 import vesin
 
 from .cutoff_functions import FloatArray, fma
+from .limits import MAX_PAIRS
+from .search import check_budget, molecule_pairs
 
 IntArray = npt.NDArray[np.int64]
 
@@ -90,10 +92,15 @@ def wrap_into_cell(positions: FloatArray, lattice: FloatArray) -> FloatArray:
 
 
 def neighbour_list(
-    positions: npt.ArrayLike, lattice: Optional[npt.ArrayLike], cutoff: float
+    positions: npt.ArrayLike,
+    lattice: Optional[npt.ArrayLike],
+    cutoff: float,
+    max_pairs: Optional[int] = MAX_PAIRS,
 ) -> NeighbourList:
     """Every pair (i, j) with |r_ij| < ``cutoff``. ``lattice``: cell vectors as rows (3, 3), or
-    None for a molecule (no periodic boundary conditions)."""
+    None for a molecule (no periodic boundary conditions). ``max_pairs``: refuse
+    (:class:`~.search.NeighbourBudgetExceeded`) a structure estimated to have more pairs (None:
+    no limit)."""
     if not cutoff > 0.0:
         raise ValueError(f"cutoff must be positive, not {cutoff!r}")
     points = np.ascontiguousarray(positions, dtype=np.float64).reshape(-1, 3)
@@ -102,9 +109,19 @@ def neighbour_list(
         return NeighbourList(empty, empty, np.zeros((0, 3)), np.zeros(0))
     box = np.zeros((3, 3)) if lattice is None else np.asarray(lattice, dtype=np.float64)
     box = box.reshape(3, 3)
+    if max_pairs is not None:
+        check_budget(points, None if lattice is None else box, float(cutoff), max_pairs)
     if lattice is not None:
         points = wrap_into_cell(points, box)
-    i, j, shifts = _vesin_pairs(points, box, lattice is not None, float(cutoff))
+        i, j, shifts = _vesin_pairs(points, box, True, float(cutoff))
+    else:
+
+        def search(part: FloatArray) -> Tuple[IntArray, IntArray]:
+            found = _vesin_pairs(part, np.zeros((3, 3)), False, float(cutoff))
+            return found[0], found[1]
+
+        i, j = molecule_pairs(points, float(cutoff), search)
+        shifts = np.zeros((len(i), 3), dtype=np.int64)
     vectors = points[j] - points[i]
     if lattice is not None:
         for k in range(3):  # one cell vector after the other

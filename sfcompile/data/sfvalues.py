@@ -26,6 +26,7 @@ import numpy.typing as npt
 from ..build.generate import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
 from .cutoff_functions import FloatArray, check_cutoff_type, compact_function, cutoff_function
+from .limits import MAX_PAIRS, MAX_TRIPLETS
 from .neighbours import (
     IntArray,
     NeighbourList,
@@ -38,6 +39,7 @@ from .neighbours import (
     triplet_rows,
 )
 from .scratch import Workspace, thread_workspace
+from .search import check_triplets
 from .triplets import GAUSSIAN_ANGULAR, Factors, Triplets, parameter, subtype_of
 
 GAUSSIAN_RADIAL = frozenset({2, 12})
@@ -68,11 +70,15 @@ class StructureLike(Protocol):
 
 
 class Geometry(NamedTuple):
-    """A minimal structure: positions (n, 3), lattice (3, 3) rows or None, element symbols."""
+    """A minimal structure: positions (n, 3), lattice (3, 3) rows or None, element symbols;
+    where it comes from, for messages."""
 
     positions: npt.ArrayLike
     lattice: Optional[npt.ArrayLike]
     elements: Sequence[str]
+    source: str = ""
+    line: int = 0  # of its first line in the file (0: unknown)
+    number: int = -1  # 0-based position of the structure in the file (-1: unknown)
 
 
 class Evaluation(NamedTuple):
@@ -112,8 +118,12 @@ def evaluate(
     *,
     block_size: int = BLOCK_SIZE,
     scratch: Optional[Workspace] = None,
+    max_pairs: Optional[int] = MAX_PAIRS,
+    max_triplets: Optional[int] = MAX_TRIPLETS,
 ) -> Evaluation:
-    """:func:`compute`, returning the neighbour list too (for statistics of the geometry)."""
+    """:func:`compute`, returning the neighbour list too (for statistics of the geometry).
+    ``max_pairs``, ``max_triplets``: the budgets of one structure (:mod:`.search`; None: no
+    limit); beyond them :class:`~.search.NeighbourBudgetExceeded`."""
     check_cutoff_type(cutoff_type, alpha)
     plan, width = _plan(sfs)
     symbols = list(structure.elements)
@@ -126,7 +136,10 @@ def evaluate(
         raise ValueError(f"{len(positions)} positions but {len(symbols)} element symbols")
     if not plan or not symbols:
         return Evaluation(out, _no_pairs(), species, kinds)
-    neighbours = neighbour_list(positions, structure.lattice, max(plan))
+    neighbours = neighbour_list(positions, structure.lattice, max(plan), max_pairs)
+    if max_triplets is not None and any(m.sf.type_number in ANGULAR for c in plan.values()
+                                        for ms in c.values() for m in ms):  # fmt: skip
+        check_triplets(neighbours.i, len(symbols), max(plan), max_triplets)
     workspace = thread_workspace() if scratch is None else scratch
     for cutoff, by_element in plan.items():
         table = pair_table(neighbours, species, len(kinds), cutoff)

@@ -36,10 +36,13 @@ from ..build import formatting
 from ..build.generate import Number, SymmetryFunction
 from ..build.ordering import n2p2_key
 from ..build.pipeline import Checked
-from ..errors import SpecError
+from ..errors import Diagnostic, SpecError
 from ..spec.elements import ATOMIC_NUMBER
 from .cutoff_functions import FloatArray
+from .limits import MAX_PAIRS, MAX_TRIPLETS
+from .search import NeighbourBudgetExceeded
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
+from .structures import DataError
 
 CHUNK_ATOMS = 512  # a chunk closes once it holds at least this many atoms
 Pair = Tuple[str, str]  # two element symbols, sorted
@@ -55,6 +58,8 @@ class Plan:
     n2p2: Dict[str, List[int]]  # central element -> n2p2 index i-1 -> position in ``sfs``
     cutoff_type: int
     alpha: float
+    max_pairs: Optional[int] = MAX_PAIRS  # neighbour budget per structure (None: no limit)
+    max_triplets: Optional[int] = MAX_TRIPLETS  # the same for triplets (angular SFs)
 
     @property
     def max_cutoff(self) -> float:
@@ -209,12 +214,36 @@ def closest_pairs(evaluation: Evaluation) -> Dict[Pair, float]:
     return found
 
 
+def geometry_of(structure: StructureLike) -> Geometry:
+    """What the engine needs of a structure, and where it comes from (a Structure knows)."""
+    return Geometry(
+        structure.positions, structure.lattice, structure.elements,
+        str(getattr(structure, "source", "")), int(getattr(structure, "line", 0)),
+        int(getattr(structure, "index", -1)),
+    )  # fmt: skip
+
+
+def structure_error(geometry: Geometry, message: str) -> DataError:
+    """A problem of one structure, at its first line (or naming its index)."""
+    which = f"structure {geometry.number} (0-based): " if geometry.number >= 0 else ""
+    line = geometry.line or None
+    diagnostic = Diagnostic("error", which + message, geometry.source or "<data>", line,
+                            1 if line else None)  # fmt: skip
+    return DataError([diagnostic])
+
+
 def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     """The totals of one chunk of structures, summed from zero in file order."""
     totals = Totals.empty(plan)
     sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
     for geometry in chunk:
-        evaluation = evaluate(geometry, sfs, plan.cutoff_type, plan.alpha)
+        try:
+            evaluation = evaluate(
+                geometry, sfs, plan.cutoff_type, plan.alpha,
+                max_pairs=plan.max_pairs, max_triplets=plan.max_triplets,
+            )  # fmt: skip
+        except NeighbourBudgetExceeded as exc:
+            raise structure_error(geometry, str(exc)) from None
         for element, rows in evaluation.values.items():
             totals.sums[element].add(rows)
         for symbol in geometry.elements:
@@ -230,7 +259,7 @@ def chunks(structures: Iterable[StructureLike]) -> Iterator[List[Geometry]]:
     chunk: List[Geometry] = []
     atoms = 0
     for structure in structures:
-        chunk.append(Geometry(structure.positions, structure.lattice, structure.elements))
+        chunk.append(geometry_of(structure))
         atoms += len(structure.elements)
         if atoms >= CHUNK_ATOMS:
             yield chunk
@@ -274,14 +303,20 @@ def collect(
         return totals
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with futures.ProcessPoolExecutor(jobs, context, _init_worker, (plan,)) as pool:
-        pending: Deque[futures.Future[Totals]] = deque()
-        for chunk in chunks(structures):
-            pending.append(pool.submit(_worker, chunk))
-            if len(pending) >= 2 * jobs:
+    try:
+        with futures.ProcessPoolExecutor(jobs, context, _init_worker, (plan,)) as pool:
+            pending: Deque[futures.Future[Totals]] = deque()
+            for chunk in chunks(structures):
+                pending.append(pool.submit(_worker, chunk))
+                if len(pending) >= 2 * jobs:
+                    merge(pending.popleft().result())
+            while pending:
                 merge(pending.popleft().result())
-        while pending:
-            merge(pending.popleft().result())
+    except futures.process.BrokenProcessPool:
+        raise RuntimeError(
+            "a worker process died (killed, or a crash in a compiled library); the statistics "
+            "are incomplete, so nothing is reported; run with --jobs 1 to see where"
+        ) from None
     return totals
 
 

@@ -13,6 +13,7 @@ import gzip
 import math
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from typing import IO, Any, Collection, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
 
@@ -46,6 +47,7 @@ class Structure:
     forces: FloatArray
     energy: float
     charge: float
+    source: str = ""  # the file it was read from, for messages
 
     @property
     def periodic(self) -> bool:
@@ -189,6 +191,7 @@ class _Block:
             forces=frozen(atoms[:, 5:8]),
             energy=float(energy),
             charge=float(charge),
+            source=reader.source,
         )
 
     def cell(self) -> Optional[FloatArray]:
@@ -207,6 +210,7 @@ class _Reader:
         self.source = source
         self.known = None if known_elements is None else frozenset(known_elements)
         self.count = -1  # index of the last structure begun
+        self.lines_read = 0
 
     def error(self, line: _Line, token: int, message: str) -> DataError:
         return error(self.source, line.number, _column(line.text, token), message)
@@ -219,6 +223,7 @@ class _Reader:
         block: Optional[_Block] = None
         line = _Line(0, "", [])
         for number, text in enumerate(lines, 1):
+            self.lines_read = number
             parts = text.split()
             if not parts or parts[0].startswith("#"):
                 continue
@@ -340,6 +345,10 @@ def read_input_data(
 def _guarded(reader: _Reader, lines: Iterable[str]) -> Iterator[Structure]:
     try:
         yield from reader.structures(lines)
-    except (OSError, EOFError) as exc:  # damaged gzip stream, read error
-        message = f"cannot read the data file: {exc}"
-        raise error(reader.source, None, None, message) from exc
+    except (OSError, EOFError, zlib.error) as exc:  # a damaged gzip stream, a read error
+        where = f"after line {reader.lines_read}" if reader.lines_read else "at its start"
+        if reader.count >= 0:
+            where += f" (in or after structure {reader.count}, 0-based)"
+        message = f"cannot read the data file {where}: {exc}; the file is damaged or incomplete"
+        line = reader.lines_read + 1 if reader.lines_read else None
+        raise error(reader.source, line, 1 if line else None, message) from exc
