@@ -20,7 +20,7 @@ from .conftest import REPO
 
 PACKAGE = REPO / "sfcompile"
 LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "data": 3, "legacy": 4, "cli": 5}
-UTILITIES = {"errors", "_compat", "_version", "writer", "resources"}
+UTILITIES = {"errors", "_compat", "_gc", "_version", "writer", "resources"}
 
 
 def module_name(path: Path) -> str:

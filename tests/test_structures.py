@@ -485,8 +485,38 @@ def test_ase_rejections(ase_io: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(DataError, match=r"not one of the spec's elements \(H\)$"):
         list(read_with_ase("frames.extxyz", known_elements=["H"]))
     Path("broken.extxyz").write_text("3\nPlain comment\nH 0 0 0\nO 0 x 0\n")
-    with pytest.raises(DataError, match=r"^broken.extxyz: error: ASE cannot read frame 0 "):
+    with pytest.raises(DataError) as info:  # checked before ASE sees it
         list(read_with_ase("broken.extxyz"))
+    assert str(info.value) == (
+        "broken.extxyz:1:1: error: frame 0 (0-based) says 3 atoms, but the file ends after 2 "
+        "atom line(s): a truncated file, or a wrong count"
+    )
+    Path("broken.extxyz").write_text("2\nPlain comment\nH 0 0 0\nO 0 x 0\n")
+    with pytest.raises(DataError) as info:  # ASE's error, at the token it names
+        list(read_with_ase("broken.extxyz"))
+    assert str(info.value) == (
+        "broken.extxyz:4:5: error: ASE cannot read frame 0 (0-based): ValueError: could not "
+        "convert string to float: 'x'"
+    )
+
+
+def test_an_xyz_count_far_beyond_the_file_is_refused_before_ase(
+    ase_io: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ASE's reader spun for ever on a count line of 10^9 with one atom."""
+    monkeypatch.chdir(tmp_path)
+    Path("big.extxyz").write_text(
+        "1\n\nH 0 0 0\n1000000000\nProperties=species:S:1:pos:R:3\nH 0 0 0\n"
+    )
+    with pytest.raises(DataError) as info:
+        list(read_with_ase("big.extxyz", format="extxyz"))
+    assert str(info.value) == (
+        "big.extxyz:4:1: error: frame 1 (0-based) says 1000000000 atoms, but the file ends after "
+        "1 atom line(s): a truncated file, or a wrong count"
+    )
+    Path("words.xyz").write_text("two\n\nH 0 0 0\n")
+    with pytest.raises(DataError, match=r"^words.xyz:1:1: error: expected the atom count of "):
+        list(read_with_ase("words.xyz"))
 
 
 def test_ase_missing_gives_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,10 +1,17 @@
-"""Structures from any format ASE reads (optional extra ``ase``), as :class:`Structure`."""
+"""Structures from any format ASE reads (optional extra ``ase``), as :class:`Structure`.
+
+(Extended) XYZ files are checked first, line by line and without ASE: every frame must start
+with an atom count and have that many lines — ASE's reader spins for ever on a count far
+beyond the file's end. The frames' first lines are kept, so that an error ASE raises later is
+reported at its frame's line (and at the token it names, where it names one).
+"""
 
 from __future__ import annotations
 
 import importlib
 import os
-from typing import Any, Collection, Iterator, Optional, Union
+import re
+from typing import Any, Collection, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -35,11 +42,55 @@ def read_with_ase(
     except ImportError as exc:
         message = f'reading this file needs ASE ({exc}): pip install "sfcompile[ase]"'
         raise error(name, None, None, message) from exc
-    for index, atoms in enumerate(_ase_frames(ase_io, name, format)):
+    starts = xyz_frames(name) if _is_xyz(name, format) else None
+    for index, atoms in enumerate(_ase_frames(ase_io, name, format, starts)):
         yield _from_atoms(atoms, index, name, known_elements)
 
 
-def _ase_frames(ase_io: Any, name: str, format: Optional[str]) -> Iterator[Any]:
+def _is_xyz(name: str, format: Optional[str]) -> bool:
+    if format in ("xyz", "extxyz"):
+        return True
+    return format in (None, "ase") and name.lower().endswith((".xyz", ".extxyz"))
+
+
+def xyz_frames(name: str) -> List[int]:
+    """The first line of every frame of an (extended) XYZ file; DataError where a frame's atom
+    count is missing or runs past the end of the file."""
+    starts: List[int] = []
+    declared = remaining = 0
+    try:
+        with open(name, encoding="utf-8", errors="replace") as stream:
+            for number, text in enumerate(stream, 1):
+                if remaining:  # the frame's comment line, then its atom lines
+                    remaining -= 1
+                    continue
+                fields = text.split()
+                if not fields:  # blank lines between frames and at the end
+                    continue
+                if not (fields[0].isascii() and fields[0].isdigit()):
+                    message = (
+                        f"expected the atom count of frame {len(starts)} (0-based), found "
+                        f"{text.strip()[:40]!r}"
+                    )
+                    raise error(name, number, 1, message)
+                starts.append(number)
+                declared = int(fields[0])
+                remaining = declared + 1
+    except OSError as exc:
+        raise error(name, None, None, f"cannot open the data file: {exc.strerror}") from exc
+    if remaining:
+        read = max(0, declared - remaining)  # atom lines there are
+        message = (
+            f"frame {len(starts) - 1} (0-based) says {declared} atoms, but the file ends after "
+            f"{read} atom line(s): a truncated file, or a wrong count"
+        )
+        raise error(name, starts[-1], 1, message)
+    return starts
+
+
+def _ase_frames(
+    ase_io: Any, name: str, format: Optional[str], starts: Optional[List[int]]
+) -> Iterator[Any]:
     index = 0
     try:
         for atoms in ase_io.iread(name, index=":", format=format):
@@ -47,7 +98,31 @@ def _ase_frames(ase_io: Any, name: str, format: Optional[str]) -> Iterator[Any]:
             index += 1
     except Exception as exc:  # ASE raises all kinds of exceptions on damaged files
         what = f"{type(exc).__name__}: {exc}"
-        raise error(name, None, None, f"ASE cannot read frame {index} (0-based): {what}") from exc
+        line, column = _place(name, starts, index, str(exc))
+        message = f"ASE cannot read frame {index} (0-based): {what}"
+        raise error(name, line, column, message) from exc
+
+
+def _place(
+    name: str, starts: Optional[List[int]], index: int, message: str
+) -> Tuple[Optional[int], Optional[int]]:
+    """Where in an XYZ file ASE's error is: the token it quotes, within its frame, or the
+    frame's first line; nowhere for other formats."""
+    if starts is None or index >= len(starts):
+        return None, None
+    first = starts[index]
+    last = starts[index + 1] if index + 1 < len(starts) else None
+    quoted = re.search(r"'([^']+)'", message)
+    if quoted:
+        with open(name, encoding="utf-8", errors="replace") as stream:
+            for number, text in enumerate(stream, 1):
+                if number >= first and (last is None or number < last):
+                    found = re.search(rf"(?<!\S){re.escape(quoted.group(1))}(?!\S)", text)
+                    if found:
+                        return number, found.start() + 1
+                if last is not None and number >= last:
+                    break
+    return first, 1
 
 
 def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[str]]) -> Structure:

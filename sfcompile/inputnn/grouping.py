@@ -110,13 +110,20 @@ def _merge(atoms: List[Atom], by_item: bool) -> List[Group]:
         row = rows.setdefault((place, frozenset(inner), frozenset(last), one), (atom, [], []))
         row[1].append(combo)
         row[2].append(item)
-    merged: Dict[Tuple[object, ...], Group] = {}
+    # each group's combinations and items as insertion-ordered dicts: membership in O(1)
+    Members = Tuple[Group, Dict[Combination, None], Dict[Item, None]]
+    merged: Dict[Tuple[object, ...], Members] = {}
     for key, ((place, _, _, inner, last), combos, items) in rows.items():
         many = frozenset(combos) if by_item else frozenset(items)
-        group = merged.setdefault((*key[:3], many), Group(place[0], place[1], [], inner, last))
-        group.combinations += [c for c in dict.fromkeys(combos) if c not in group.combinations]
-        group.items += [i for i in dict.fromkeys(items) if i not in group.items]
-    return list(merged.values())
+        new: Members = (Group(place[0], place[1], [], inner, last), {}, {})
+        _, seen_combos, seen_items = merged.setdefault((*key[:3], many), new)
+        seen_combos.update(dict.fromkeys(combos))
+        seen_items.update(dict.fromkeys(items))
+    groups = []
+    for group, seen_combos, seen_items in merged.values():
+        group.combinations, group.items = list(seen_combos), list(seen_items)
+        groups.append(group)
+    return groups
 
 
 # -- one [[sets]] table ------------------------------------------------------------------------

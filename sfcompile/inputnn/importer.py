@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
+from .._gc import paused as paused_gc
 from .._version import __version__
 from ..build import formatting
 from ..build.generate import (
@@ -63,6 +64,11 @@ class _Plan(NamedTuple):
 
 def import_input_nn(text: str, source: str) -> ImportResult:
     """The spec for the SF lines of an input.nn; raises SpecError listing every problem."""
+    with paused_gc():
+        return _import(text, source)
+
+
+def _import(text: str, source: str) -> ImportResult:
     parsed = read_input_nn(text, source)
     _refuse(parsed)
     elements = _elements(parsed)

@@ -59,7 +59,10 @@ def read_source(path: Union[str, Path]) -> SpecSource:
     """Read a spec file (``-`` is standard input) without interpreting it."""
     name = str(path)
     if name == "-":
-        return SpecSource(STDIN_NAME, STDIN_NAME, sys.stdin.buffer.read())
+        try:
+            return SpecSource(STDIN_NAME, STDIN_NAME, sys.stdin.buffer.read())
+        except (OSError, ValueError, AttributeError) as exc:  # closed, or no stdin at all
+            raise _file_error(STDIN_NAME, f"cannot read standard input: {exc}") from None
     file = Path(path)
     try:
         content = file.read_bytes()

@@ -8,6 +8,7 @@ is generous and far below Python's limit. The scan skips strings (all four kinds
 
 from __future__ import annotations
 
+import re
 from typing import Optional, Tuple
 
 MAX_NESTING = 32
@@ -31,25 +32,29 @@ def _skip_string(text: str, start: int, quote: str) -> int:
     return end
 
 
+_INTERESTING = re.compile(r"[\[\]{}#\"']")  # brackets, comments, strings
+
+
 def nesting_problem(text: str) -> Optional[Tuple[int, int]]:
     """The offset where arrays and inline tables first nest deeper than MAX_NESTING, and that
     depth; None if they never do."""
-    depth, k = 0, 0
-    while k < len(text):
-        char = text[k]
+    depth = 0
+    found = _INTERESTING.search(text)
+    while found is not None:
+        k, char = found.start(), found.group()
         if char == "#":
             newline = text.find("\n", k)
             k = len(text) if newline < 0 else newline
-            continue
-        quote = next((q for q in _QUOTES if text.startswith(q, k)), None)
-        if quote is not None:
+        elif char in "\"'":
+            quote = next(q for q in _QUOTES if text.startswith(q, k))
             k = _skip_string(text, k, quote)
-            continue
-        if char in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return k, depth
-        elif char in "]}":
-            depth = max(0, depth - 1)
-        k += 1
+        else:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return k, depth
+            else:
+                depth = max(0, depth - 1)
+            k += 1
+        found = _INTERESTING.search(text, k)
     return None
