@@ -4,7 +4,7 @@ Structures are read and evaluated one at a time; per central element and SF the 
 running sums (count, Σx, Σx², min, max, number of non-zero values), so memory does not grow with
 the data set. Σx and Σx² are added atom after atom in file order, as n2p2's ``nnp-scaling`` adds
 them, and sigma uses n2p2's one-pass formula sqrt((Σx² − (Σx)²/n)/(n − 1)): the numbers equal
-n2p2's ``scaling.data``. Structures are grouped into chunks of about ``CHUNK_ATOMS`` atoms (a
+n2p2's ``scaling.data``. Structures are grouped into chunks (:mod:`.parallel`; a
 property of the data alone); each chunk is summed from zero and the chunk sums are added in file
 order, so the result is the same whatever the number of processes (``jobs``).
 
@@ -14,16 +14,11 @@ from input.nn), in the order given (spec order); ``Plan.n2p2`` maps n2p2's sorte
 
 from __future__ import annotations
 
-import concurrent.futures as futures
-import multiprocessing
-from collections import deque
 from dataclasses import dataclass, field
 from typing import (
     Callable,
-    Deque,
     Dict,
     Iterable,
-    Iterator,
     List,
     Optional,
     Sequence,
@@ -40,11 +35,11 @@ from ..errors import Diagnostic, SpecError
 from ..spec.elements import ATOMIC_NUMBER
 from .cutoff_functions import FloatArray
 from .limits import MAX_PAIRS, MAX_TRIPLETS
+from .parallel import map_chunks
 from .search import NeighbourBudgetExceeded
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
 from .structures import DataError
 
-CHUNK_ATOMS = 512  # a chunk closes once it holds at least this many atoms
 Pair = Tuple[str, str]  # two element symbols, sorted
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far
 
@@ -214,15 +209,6 @@ def closest_pairs(evaluation: Evaluation) -> Dict[Pair, float]:
     return found
 
 
-def geometry_of(structure: StructureLike) -> Geometry:
-    """What the engine needs of a structure, and where it comes from (a Structure knows)."""
-    return Geometry(
-        structure.positions, structure.lattice, structure.elements,
-        str(getattr(structure, "source", "")), int(getattr(structure, "line", 0)),
-        int(getattr(structure, "index", -1)),
-    )  # fmt: skip
-
-
 def structure_error(geometry: Geometry, message: str) -> DataError:
     """A problem of one structure, at its first line (or naming its index)."""
     which = f"structure {geometry.number} (0-based): " if geometry.number >= 0 else ""
@@ -254,31 +240,6 @@ def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     return totals
 
 
-def chunks(structures: Iterable[StructureLike]) -> Iterator[List[Geometry]]:
-    """Consecutive structures, at least ``CHUNK_ATOMS`` atoms per chunk (the last: the rest)."""
-    chunk: List[Geometry] = []
-    atoms = 0
-    for structure in structures:
-        chunk.append(geometry_of(structure))
-        atoms += len(structure.elements)
-        if atoms >= CHUNK_ATOMS:
-            yield chunk
-            chunk, atoms = [], 0
-    if chunk:
-        yield chunk
-
-
-_WORKER_PLAN: List[Plan] = []
-
-
-def _init_worker(plan: Plan) -> None:
-    _WORKER_PLAN[:] = [plan]
-
-
-def _worker(chunk: List[Geometry]) -> Totals:
-    return chunk_totals(_WORKER_PLAN[0], chunk)
-
-
 def collect(
     plan: Plan,
     structures: Iterable[StructureLike],
@@ -287,36 +248,14 @@ def collect(
 ) -> Totals:
     """Accumulate the statistics of ``plan``'s SFs over ``structures`` (streamed).
 
-    ``jobs`` > 1 evaluates chunks in that many processes; at most 2·jobs chunks are in flight,
-    and results are merged in file order (the result does not depend on ``jobs``).
+    Chunks are summed from zero (in ``jobs`` processes if > 1) and merged in file order, so
+    the result does not depend on ``jobs``.
     """
     totals = Totals.empty(plan)
-
-    def merge(part: Totals) -> None:
+    for part in map_chunks(chunk_totals, plan, structures, jobs):
         totals.merge(part)
         if progress is not None:
             progress(totals.structures, sum(totals.atoms.values()))
-
-    if jobs <= 1:
-        for chunk in chunks(structures):
-            merge(chunk_totals(plan, chunk))
-        return totals
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    try:
-        with futures.ProcessPoolExecutor(jobs, context, _init_worker, (plan,)) as pool:
-            pending: Deque[futures.Future[Totals]] = deque()
-            for chunk in chunks(structures):
-                pending.append(pool.submit(_worker, chunk))
-                if len(pending) >= 2 * jobs:
-                    merge(pending.popleft().result())
-            while pending:
-                merge(pending.popleft().result())
-    except futures.process.BrokenProcessPool:
-        raise RuntimeError(
-            "a worker process died (killed, or a crash in a compiled library); the statistics "
-            "are incomplete, so nothing is reported; run with --jobs 1 to see where"
-        ) from None
     return totals
 
 
