@@ -108,7 +108,7 @@ def test_a_type_that_is_no_string(value: str, got: str) -> None:
     without_rule = errors_of(set_with(type=value, rule=""))
     assert without_rule[0] == (
         "<string>:3:1: error: sets[0]: missing required key 'rule' (one of 'gastegger2018', "
-        "'imbalzano2018', 'windows', 'custom')"
+        "'imbalzano2018', 'windows', 'custom', 'list')"
     )
     assert without_rule[1].startswith(f"<string>:4:8: error: sets[0].type: expected one of {NAMES}")
     assert without_rule[1].endswith(f", got {got}")

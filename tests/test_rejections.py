@@ -417,7 +417,7 @@ KEYS = [
             "spec.toml:3:1: error: colour: unknown key 'colour'; "
             "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', "
             "'sets', 'n2p2', "
-            "'n2p2_unchecked'",
+            "'n2p2_unchecked', 'selection'",
         ],
         id="unknown-top-level-key-no-suggestion",
     ),
@@ -478,7 +478,7 @@ KEYS = [
         VALID.replace('rule = "gastegger2018"\n', ""),
         [
             "spec.toml:4:1: error: sets[0]: missing required key 'rule' "
-            "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom')",
+            "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom', 'list')",
         ],
         id="missing-rule",
     ),
@@ -524,7 +524,7 @@ KEYS = [
         VALID.replace('"gastegger2018"', "2018"),
         [
             "spec.toml:6:8: error: sets[0].rule: expected one of 'gastegger2018', "
-            "'imbalzano2018', 'windows', 'custom', got an integer (2018)",
+            "'imbalzano2018', 'windows', 'custom', 'list', got an integer (2018)",
         ],
         id="rule-number",
     ),
@@ -828,7 +828,7 @@ def test_all_errors_reported_together_sorted_by_line(tmp_path: Path) -> None:
         "spec.toml:3:1: error: colour: unknown key 'colour'; "
         "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', "
         "'sets', 'n2p2', "
-        "'n2p2_unchecked'",
+        "'n2p2_unchecked', 'selection'",
         'spec.toml:6:13: error: output.precision: expected an integer from 1 to 16 or "full", '
         "got an integer (0)",
         "spec.toml:11:8: error: sets[0].mode: unknown mode 'centre'; did you mean 'center'?",
@@ -899,6 +899,6 @@ def test_set_without_rule_still_reports_unknown_keys(tmp_path: Path) -> None:
     text = VALID.replace('rule = "gastegger2018"\n', "").replace("mode =", "mod =")
     assert rejected(run(tmp_path, text)) == [
         "spec.toml:4:1: error: sets[0]: missing required key 'rule' "
-        "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom')",
+        "(one of 'gastegger2018', 'imbalzano2018', 'windows', 'custom', 'list')",
         "spec.toml:6:1: error: sets[0].mod: unknown key 'mod'; did you mean 'mode'?",
     ]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..spec.load import LoadedSpec
+from ..spec.selection import Selection, header_lines
 from ..spec.sftypes import SF_TYPES, Combination, SFType
 from .generate import GeneratedSet, SymmetryFunction
 
@@ -89,6 +90,7 @@ class Explanation:
     spec_name: str
     reference_cutoff: float  # r0: the spec's default cutoff, where one SF costs 1 unit
     elements: Tuple[ElementSummary, ...]  # in the spec's element order
+    selection: Optional[Selection] = None  # a selected spec's provenance
 
     @property
     def count(self) -> int:
@@ -124,7 +126,7 @@ def explain(loaded: LoadedSpec, generated: Sequence[GeneratedSet]) -> Explanatio
             for function in block:
                 functions[function.combination[0]].append((generated_set.sftype, function))
     summaries = tuple(_summarise(e, functions[e], elements, r0) for e in elements)
-    return Explanation(loaded.source.file_name, r0, summaries)
+    return Explanation(loaded.source.file_name, r0, summaries, loaded.spec.selection)
 
 
 def _summarise(
@@ -265,7 +267,14 @@ def format_text(explanation: Explanation) -> str:
     ]
     for summary in explanation.elements:
         lines += [*_element_lines(summary), ""]
-    lines += [*_overall_lines(explanation), "", *_notes(explanation)]
+    lines += [*_overall_lines(explanation), ""]
+    if explanation.selection is not None:
+        lines += ["selection (the [selection] table):"]
+        lines += [
+            wrapped for line in header_lines(explanation.selection) for wrapped in _wrap(line)
+        ]
+        lines += [""]
+    lines += _notes(explanation)
     return "\n".join(lines) + "\n"
 
 
@@ -309,6 +318,9 @@ def to_dict(explanation: Explanation) -> Dict[str, Any]:
         "max_cutoff": explanation.max_cutoff,
         "cost": _cost_dict(explanation.cost),
         "per_element": [_element_dict(e) for e in explanation.elements],
+        "selection": None
+        if explanation.selection is None
+        else explanation.selection.model_dump(mode="json"),
     }
 
 
@@ -321,6 +333,7 @@ def to_json(explanation: Explanation) -> str:
     ``triplet_share`` (fractions, null without SFs)}; ``per_element``: one object per central
     element in spec order with ``element``, ``count``, ``by_type`` [{``type``, ``name``,
     ``kind``, ``count``}], ``by_combination`` [{``combination`` (list of symbols), ``label``,
-    ``count``}], ``cutoffs``, ``max_cutoff`` (null without SFs) and ``cost`` as above.
+    ``count``}], ``cutoffs``, ``max_cutoff`` (null without SFs) and ``cost`` as above;
+    ``selection``: the spec's [selection] table as written (null if it has none).
     """
     return json.dumps(to_dict(explanation), indent=2, sort_keys=True)

@@ -15,8 +15,10 @@ from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
+    GaussianListSet,
     GaussianSet,
     Imbalzano2018Set,
+    PolyListSet,
     PolySet,
     SetBase,
     Spec,
@@ -79,6 +81,8 @@ class GeneratedSet:
     lambdas: Optional[Tuple[float, ...]] = None
     windows: Optional[List[Tuple[Number, Number]]] = None  # polynomial sets: [r_l, r_c]
     angles: Optional[List[Tuple[Number, Number]]] = None  # angular polynomial sets (degrees)
+    subtypes: Optional[Tuple[str, ...]] = None  # polynomial sets
+    tuples: bool = False  # rule "list": grid, zetas, ... hold one value per row, not a product
 
     @property
     def line_count(self) -> int:
@@ -183,6 +187,62 @@ def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet
     )
 
 
+def _gaussian_list_set(spec: Spec, index: int, settings: GaussianListSet) -> GeneratedSet:
+    """One row per tuple, in the order written; values keep the type written (per column)."""
+    sftype = SF_TYPES[settings.type]
+    cutoff = settings.effective_cutoff(spec.cutoff)
+    params = settings.params
+    grid = RadialGrid(as_written([p.r_shift for p in params]), as_written([p.eta for p in params]))
+    zetas = as_written([p.zeta for p in params if p.zeta is not None])
+    lambdas = tuple(float(p.lambda_) for p in params if p.lambda_ is not None)
+    rows: List[Row] = [
+        (cutoff, eta, rs, lam, zeta, None, None, None, None)
+        for rs, eta, zeta, lam in zip(
+            grid.r_shift, grid.eta, zetas or (None,) * len(params), lambdas or (None,) * len(params)
+        )
+    ]
+    return GeneratedSet(
+        index=index,
+        settings=settings,
+        sftype=sftype,
+        elements=spec.element_tuple,
+        cutoff=cutoff,
+        combinations=settings.combinations(spec.element_tuple),
+        rows=rows,
+        grid=grid,
+        zetas=zetas if sftype.angular else None,
+        lambdas=lambdas if sftype.angular else None,
+        tuples=True,
+    )
+
+
+def _poly_list_set(spec: Spec, index: int, settings: PolyListSet) -> GeneratedSet:
+    sftype = SF_TYPES[settings.type]
+    params = settings.params
+    windows = list(zip(as_written([p.r_lower for p in params]),
+                       as_written([p.r_cutoff for p in params])))  # fmt: skip
+    angles = settings.angle_windows_list()
+    if angles:
+        angles = list(zip(as_written([a[0] for a in angles]), as_written([a[1] for a in angles])))
+    rows: List[Row] = [
+        (right, None, None, None, None, left, *(angles[k] if angles else (None, None)), p.subtype)
+        for k, ((left, right), p) in enumerate(zip(windows, params))
+    ]
+    return GeneratedSet(
+        index=index,
+        settings=settings,
+        sftype=sftype,
+        elements=spec.element_tuple,
+        cutoff=max(right for _, right in windows),
+        combinations=settings.combinations(spec.element_tuple),
+        rows=rows,
+        windows=windows,
+        angles=angles if sftype.angular else None,
+        subtypes=tuple(p.subtype for p in params),
+        tuples=True,
+    )
+
+
 def _poly_set(spec: Spec, index: int, settings: PolySet) -> GeneratedSet:
     sftype = SF_TYPES[settings.type]
     windows = settings.radial_windows(spec.cutoff)
@@ -204,11 +264,16 @@ def _poly_set(spec: Spec, index: int, settings: PolySet) -> GeneratedSet:
         rows=rows,
         windows=windows,
         angles=settings.angle_windows_list() if sftype.angular else None,
+        subtypes=tuple(settings.subtypes),
     )
 
 
 def generate_set(spec: Spec, index: int) -> GeneratedSet:
     settings = spec.sets[index]
+    if isinstance(settings, GaussianListSet):
+        return _gaussian_list_set(spec, index, settings)
+    if isinstance(settings, PolyListSet):
+        return _poly_list_set(spec, index, settings)
     if isinstance(settings, PolySet):
         return _poly_set(spec, index, settings)
     assert isinstance(settings, GaussianSet)

@@ -12,6 +12,7 @@ from ..errors import Diagnostic, KeyPath, SpecError
 from ..spec import n2p2_keywords
 from ..spec.load import LoadedSpec, SpecSource, load_spec, source_from_text
 from ..spec.models import IGNORES_ALPHA
+from ..spec.selection import header_lines
 from .generate import GeneratedSet, generate
 from .lint import lint
 from .render import Provenance, render_block, render_full
@@ -53,7 +54,9 @@ def _provenance(loaded: LoadedSpec) -> Provenance:
         if function is not None
         else ""
     )
-    return Provenance(loaded.source.file_name, loaded.source.sha256, described)
+    selection = loaded.spec.selection
+    lines = tuple(header_lines(selection)) if selection is not None else ()
+    return Provenance(loaded.source.file_name, loaded.source.sha256, described, lines)
 
 
 def render_loaded(loaded: LoadedSpec, generated: Optional[Sequence[GeneratedSet]] = None) -> str:

@@ -14,9 +14,11 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
+    GaussianListSet,
     Imbalzano2018Set,
     OutputOptions,
     PolyCustomSet,
+    PolyListSet,
     PolyWindowsSet,
 )
 from ..spec.sftypes import BY_NUMBER
@@ -39,12 +41,13 @@ class Provenance:
     spec_name: str
     spec_sha256: str
     cutoff_function: str = ""  # e.g. "cos (n2p2 cutoff_type 1), alpha = 0.0"; "" if not given
+    selection: Tuple[str, ...] = ()  # the [selection] table's lines (a selected spec)
 
 
 def _settings(generated: GeneratedSet) -> List[Tuple[str, str]]:
     """The generation settings (none for custom values), as the earlier tool listed them."""
     s = generated.settings
-    if isinstance(s, (CustomSet, PolyCustomSet)):
+    if isinstance(s, (CustomSet, PolyCustomSet, GaussianListSet, PolyListSet)):
         return []
     if isinstance(s, PolyWindowsSet):
         upper = generated.cutoff if s.r_upper is None else s.r_upper
@@ -65,8 +68,32 @@ def _filters(generated: GeneratedSet) -> List[Tuple[str, str]]:
     return [(key, str(getattr(s, key))) for key in keys if getattr(s, key) is not None]
 
 
+def _tuple_arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    """Rule "list": one array per parameter, one value per tuple (the i-th values of every
+    array make the i-th line)."""
+    array = formatting.overview_array
+    if generated.windows is not None:
+        rows = [
+            ("r_lower", array([w[0] for w in generated.windows])),
+            ("r_cutoff", array([w[1] for w in generated.windows])),
+        ]
+        if generated.angles:
+            rows += [
+                ("theta_left", array([a[0] for a in generated.angles])),
+                ("theta_right", array([a[1] for a in generated.angles])),
+            ]
+        return rows + [("subtype", str(list(generated.subtypes or ())))]
+    assert generated.grid is not None
+    rows = [("r_shift", array(generated.grid.r_shift)), ("eta", array(generated.grid.eta))]
+    if generated.lambdas is not None and generated.zetas is not None:
+        rows += [("zeta", array(generated.zetas)), ("lambda", array(generated.lambdas))]
+    return rows
+
+
 def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
     array = formatting.overview_array
+    if generated.tuples:
+        return _tuple_arrays(generated)
     if generated.windows is not None:
         rows = [
             ("r_lower_grid", array([w[0] for w in generated.windows])),
@@ -77,8 +104,7 @@ def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
                 ("theta_left", array([a[0] for a in generated.angles])),
                 ("theta_right", array([a[1] for a in generated.angles])),
             ]
-        subtypes = getattr(generated.settings, "subtypes", [])
-        return rows + [("subtypes", str(list(subtypes)))]
+        return rows + [("subtypes", str(list(generated.subtypes or ())))]
     assert generated.grid is not None
     rows = [
         ("r_shift_grid", array(generated.grid.r_shift)),
@@ -219,6 +245,14 @@ def _element_views(
     ]
 
 
+def _generated_what(generated: GeneratedSet) -> str:
+    if generated.tuples:
+        return "parameter tuples, one per line"
+    return (
+        "radial windows" if generated.windows is not None else "radial parameters r_shift and eta"
+    )
+
+
 def _set_view(
     generated: GeneratedSet, numbers: formatting.NumberFormat, lines: bool = True
 ) -> Dict[str, Any]:
@@ -229,10 +263,12 @@ def _set_view(
         "cutoff": formatting.overview_scalar(generated.cutoff),
         "settings": _settings(generated),
         "filters": _filters(generated),
-        "generated_what": "radial windows"
+        "generated_what": _generated_what(generated),
+        "generation_noun": "parameter"
+        if generated.tuples
+        else "window"
         if generated.windows is not None
-        else "radial parameters r_shift and eta",
-        "generation_noun": "window" if generated.windows is not None else "radial parameter",
+        else "radial parameter",
         "arrays": _arrays(generated),
         "blocks": _lines(generated, LineFormatter(numbers)) if lines else [],
     }
@@ -272,6 +308,7 @@ def render_block(
         spec_name=provenance.spec_name if provenance else "",
         spec_sha256=provenance.spec_sha256 if provenance else "",
         cutoff_function=provenance.cutoff_function if provenance else "",
+        selection=list(provenance.selection) if provenance else [],
         order=output.order,
         sets=[_set_view(g, numbers, lines=not by_element) for g in generated],
         elements=_element_views(generated, numbers) if by_element else [],
@@ -298,6 +335,7 @@ def render_full(
         spec_name=provenance.spec_name if provenance else "",
         spec_sha256=provenance.spec_sha256 if provenance else "",
         cutoff_function=provenance.cutoff_function if provenance else "",
+        selection=list(provenance.selection) if provenance else [],
         elements=list(elements),
         cutoff_type=cutoff_type,
         keyword_lines=list(keyword_lines),

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from ..build.filters import shortest_filters
 from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
 from ..spec.sftypes import BY_NUMBER, Combination
 from .diff import agrees
@@ -145,7 +146,7 @@ def set_table(g: Group, elements: Tuple[str, ...], cutoff: float, detect: bool) 
         table.update(rule="custom", windows=[list(i) for i in g.items])
     if own_cutoff is not None and own_cutoff != cutoff:
         table["cutoff"] = own_cutoff
-    table.update(_filters(g.type_number, g.combinations, elements))
+    table.update(shortest_filters(g.type_number, g.combinations, elements))
     table.update(values)
     if sftype.family == "gaussian" and sftype.angular:
         table["zetas"] = [z[0] for z in g.inner if z is not None]
@@ -157,27 +158,6 @@ def set_table(g: Group, elements: Tuple[str, ...], cutoff: float, detect: bool) 
         if list(g.last) != ["p2"]:
             table["subtypes"] = [str(x) for x in g.last]
     return table
-
-
-def _filters(number: int, combos: List[Combination], elements: Tuple[str, ...]) -> Dict[str, Value]:
-    """The shortest filters that select exactly ``combos``."""
-    sftype, wanted = BY_NUMBER[number], set(combos)
-    every = sftype.combinations(elements)
-    if wanted == set(every):
-        return {}
-    centrals = [e for e in elements if any(c[0] == e for c in combos)]
-    central: Dict[str, Value] = {"central": centrals} if len(centrals) < len(elements) else {}
-    candidates = [c for c in every if c[0] in centrals]
-    if set(candidates) == wanted and (len(wanted) > 1 or sftype.weighted):
-        return central
-    if not sftype.weighted:
-        near = [e for e in elements if any(e in c[1:] for c in combos)]
-        if {c for c in candidates if set(c[1:]) <= set(near)} == wanted and len(wanted) > 1:
-            return {**central, "neighbours": near}
-        left_out = [list(c) for c in candidates if c not in wanted]
-        if len(left_out) < len(wanted):
-            return {**central, "exclude": left_out}
-    return {"include": [list(c) for c in every if c in wanted]}
 
 
 # -- rules ---------------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ preserved; the line order is kept when the spec's order reproduces it.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from ..errors import Diagnostic, SpecError
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
+from ..spec.toml_text import toml_value
 from .diff import match_records
 from .grouping import Group, Value, group_records, set_table
 from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
@@ -142,16 +142,6 @@ def _poly_cutoff(groups: Sequence[Group]) -> float:
 # -- the spec text -------------------------------------------------------------------------------
 
 
-def _toml(value: Value) -> str:
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    return "[" + ", ".join(_toml(v) for v in value) + "]"
-
-
 def _render(plan: _Plan, tables: List[Dict[str, Value]], order: Optional[str] = None) -> str:
     parsed, cutoff_type = plan.parsed, plan.parsed.cutoff_type
     kept = "the line order is kept" if order else "the order of the lines is not kept"
@@ -161,21 +151,21 @@ def _render(plan: _Plan, tables: List[Dict[str, Value]], order: Optional[str] = 
         f"# It compiles to the same SF lines, as numbers (check with `sfcompile diff`); {kept}.",
         "# Not kept: comments, blank lines, the keyword's spelling, other keywords.",
         "",
-        f"elements = {_toml(list(plan.elements))}",
-        f"cutoff = {_toml(plan.cutoff)}",
+        f"elements = {toml_value(list(plan.elements))}",
+        f"cutoff = {toml_value(plan.cutoff)}",
     ]
     if cutoff_type is not None:
         names = {number: n for n, number in CUTOFF_TYPES.items()}
-        out += ["", "[cutoff_function]", f"type = {_toml(names[cutoff_type.number])}"]
-        out += [] if cutoff_type.alpha is None else [f"alpha = {_toml(cutoff_type.alpha)}"]
-    out += ["", "[output]", f"precision = {_toml(plan.precision)}"]
+        out += ["", "[cutoff_function]", f"type = {toml_value(names[cutoff_type.number])}"]
+        out += [] if cutoff_type.alpha is None else [f"alpha = {toml_value(cutoff_type.alpha)}"]
+    out += ["", "[output]", f"precision = {toml_value(plan.precision)}"]
     if order == "n2p2":
         out.append('order = "n2p2"')
     if len(parsed.records) > DEFAULT_MAX_LINES:
         out.append(f"max_lines = {len(parsed.records)}")
     for table, g in zip(tables, plan.groups):
         out += ["", f"# {len(g.lines)} line(s), the first on line {min(g.lines)}", "[[sets]]"]
-        out += [f"{key} = {_toml(value)}" for key, value in table.items()]
+        out += [f"{key} = {toml_value(value)}" for key, value in table.items()]
     return "\n".join(out) + "\n"
 
 

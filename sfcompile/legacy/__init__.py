@@ -25,6 +25,7 @@ from ..build.generate import GeneratedSet, RadialGrid, generate_set, radial_grid
 from ..build.render import render_lines, render_overview
 from ..spec.models import DEFAULT_MAX_LINES, GaussianSet
 from ..spec.sftypes import Combination
+from ..spec.toml_text import toml_value
 from .checks import (
     ANGULAR_PLACEHOLDER,
     GENERATED_RULES,
@@ -47,7 +48,7 @@ from .checks import (
     type_name_message,
     validate,
 )
-from .spec_text import SPEC_TEMPLATE, toml_set, toml_value
+from .spec_text import SPEC_TEMPLATE, toml_set
 
 __all__ = ["SymFuncParamGenerator"]
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
+from ..spec.toml_text import toml_value
 from .checks import Fields
 
 SPEC_TEMPLATE = """\
@@ -23,14 +21,6 @@ header = false
 comments = {comments}
 {max_lines}
 {sets}"""
-
-
-def toml_value(value: Any) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value)  # a TOML basic string
-    return repr(value)  # ints stay ints; repr of a float round-trips exactly
 
 
 def toml_set(fields: Fields) -> str:

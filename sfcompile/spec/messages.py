@@ -16,7 +16,17 @@ from pydantic_core import ErrorDetails
 from ..errors import KeyPath
 from .fields import describe_toml_value
 from .models import CutoffFunction, OutputOptions, Spec
-from .sets import RULES, RULES_OF_FAMILY, TAG_MODELS, set_tag
+from .selection import ElementSelection, Selection
+from .sets import (
+    RULES,
+    RULES_OF_FAMILY,
+    TAG_MODELS,
+    GaussianListSet,
+    GaussianParams,
+    PolyListSet,
+    PolyParams,
+    set_tag,
+)
 from .sftypes import SF_TYPES
 
 Described = Tuple[KeyPath, str, bool]  # key path, message, point at the key (not the value)
@@ -141,6 +151,15 @@ def _model_for(path: KeyPath, document: Any) -> Optional[Type[BaseModel]]:
         return TAG_MODELS.get(set_tag(_get(document, path)) or "")
     if path == ("cutoff_function",):
         return CutoffFunction
+    if path == ("selection",):
+        return Selection
+    if len(path) == 3 and path[:2] == ("selection", "elements"):
+        return ElementSelection
+    if len(path) == 4 and path[0] == "sets" and path[2] == "params":
+        model = TAG_MODELS.get(set_tag(_get(document, path[:2])) or "")
+        if model is GaussianListSet:
+            return GaussianParams
+        return PolyParams if model is PolyListSet else None
     return None
 
 

@@ -30,16 +30,21 @@ from .base import (
 )
 from .elements import ATOMIC_NUMBER
 from .fields import Checked, Integer, Real, describe_toml_value
+from .selection import Selection
 from .sets import (
     RULES,
     TAG_MODELS,
     AnySet,
     CustomSet,
     Gastegger2018Set,
+    GaussianListSet,
+    GaussianParams,
     GaussianSet,
     GeneratedRadialSet,
     Imbalzano2018Set,
     PolyCustomSet,
+    PolyListSet,
+    PolyParams,
     PolySet,
     PolyWindowsSet,
     SetBase,
@@ -185,6 +190,13 @@ class Spec(StrictModel):
         "versions newer than sfcompile's keyword list); a warning names each.",
     )
 
+    selection: Optional[Selection] = Field(
+        None,
+        description="Provenance of a selected spec, written by sfcompile select: method, size "
+        "rule, pool spec and data set (names, sha256), per element sizes and unexplained "
+        "variance. Informational: printed in the header, shown by explain.",
+    )
+
     @field_validator("n2p2", "n2p2_unchecked")
     @classmethod
     def _keywords(cls, table: Optional[Dict[str, Any]], info: ValidationInfo) -> Any:
@@ -236,6 +248,7 @@ class Spec(StrictModel):
                 "choose cos, exp or poly1-poly4"
             )
             found.append((("cutoff_function", "alpha"), message))
+        found += self._selection_warnings()
         for i, s in enumerate(self.sets):
             if not isinstance(s, Imbalzano2018Set):
                 continue
@@ -244,6 +257,23 @@ class Spec(StrictModel):
                     ignored = "is ignored by rule 'imbalzano2018'; remove it"
                     found.append((("sets", i, key), ignored))
         return found
+
+    def _selection_warnings(self) -> List[Tuple[KeyPath, str]]:
+        """A [selection] table whose counts the sets no longer match (edited by hand?)."""
+        if self.selection is None:
+            return []
+        lines: Dict[str, int] = {}
+        for s in self.sets:
+            for combination in s.combinations(self.element_tuple):
+                lines[combination[0]] = lines.get(combination[0], 0) + s.per_combination()
+        return [
+            (("selection", "elements", name, "selected"),
+             f"says {record.selected} but the sets give {lines.get(name, 0)} SFs of central "
+             f"element {name}: the sets were edited after the selection; update or remove "
+             "[selection]")
+            for name, record in self.selection.elements.items()
+            if lines.get(name, 0) != record.selected
+        ]  # fmt: skip
 
     @model_validator(mode="after")
     def _check_size(self, info: ValidationInfo) -> Spec:
@@ -288,12 +318,16 @@ __all__ = [
     "CustomSet",
     "CutoffFunction",
     "Gastegger2018Set",
+    "GaussianListSet",
+    "GaussianParams",
     "GaussianSet",
     "GeneratedRadialSet",
     "Imbalzano2018Set",
     "OutputOptions",
     "PairCount",
     "PolyCustomSet",
+    "PolyListSet",
+    "PolyParams",
     "PolySet",
     "PolyWindowsSet",
     "SetBase",

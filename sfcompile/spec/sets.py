@@ -18,17 +18,19 @@ from .gaussian_sets import (
     GeneratedRadialSet,
     Imbalzano2018Set,
 )
+from .list_sets import GaussianListSet, GaussianParams, PolyListSet, PolyParams
 from .poly_sets import PolyCustomSet, PolySet, PolyWindowsSet
 from .set_base import SetBase
 from .sftypes import SF_TYPES
 
 
 def set_tag(data: Any) -> Optional[str]:
-    """Which model validates a [[sets]] table: its rule, but 'custom' serves both families."""
+    """Which model validates a [[sets]] table: its rule, but 'custom' and 'list' serve both
+    families."""
     if isinstance(data, dict):
         rule, sftype = data.get("rule"), data.get("type")
-        if rule == "custom" and isinstance(sftype, str) and sftype in SF_TYPES:
-            return "poly_custom" if SF_TYPES[sftype].family == "poly" else "custom"
+        if rule in ("custom", "list") and isinstance(sftype, str) and sftype in SF_TYPES:
+            return f"poly_{rule}" if SF_TYPES[sftype].family == "poly" else rule
         return rule if isinstance(rule, str) else None
     return TAG_OF_MODEL.get(type(data))
 
@@ -39,12 +41,14 @@ TAG_MODELS: Dict[str, Type[SetBase]] = {
     "custom": CustomSet,
     "windows": PolyWindowsSet,
     "poly_custom": PolyCustomSet,
+    "list": GaussianListSet,
+    "poly_list": PolyListSet,
 }
 TAG_OF_MODEL: Dict[type, str] = {model: tag for tag, model in TAG_MODELS.items()}
-RULES = ["gastegger2018", "imbalzano2018", "windows", "custom"]
+RULES = ["gastegger2018", "imbalzano2018", "windows", "custom", "list"]
 RULES_OF_FAMILY = {
-    "gaussian": ["gastegger2018", "imbalzano2018", "custom"],
-    "poly": ["windows", "custom"],
+    "gaussian": ["gastegger2018", "imbalzano2018", "custom", "list"],
+    "poly": ["windows", "custom", "list"],
 }
 
 SetSpec = Annotated[
@@ -54,10 +58,20 @@ SetSpec = Annotated[
         Annotated[CustomSet, Tag("custom")],
         Annotated[PolyWindowsSet, Tag("windows")],
         Annotated[PolyCustomSet, Tag("poly_custom")],
+        Annotated[GaussianListSet, Tag("list")],
+        Annotated[PolyListSet, Tag("poly_list")],
     ],
     Discriminator(set_tag),
 ]
-AnySet = Union[Gastegger2018Set, Imbalzano2018Set, CustomSet, PolyWindowsSet, PolyCustomSet]
+AnySet = Union[
+    Gastegger2018Set,
+    Imbalzano2018Set,
+    CustomSet,
+    PolyWindowsSet,
+    PolyCustomSet,
+    GaussianListSet,
+    PolyListSet,
+]
 __all__ = [
     "RULES",
     "RULES_OF_FAMILY",
@@ -65,10 +79,14 @@ __all__ = [
     "AnySet",
     "CustomSet",
     "Gastegger2018Set",
+    "GaussianListSet",
+    "GaussianParams",
     "GaussianSet",
     "GeneratedRadialSet",
     "Imbalzano2018Set",
     "PolyCustomSet",
+    "PolyListSet",
+    "PolyParams",
     "PolySet",
     "PolyWindowsSet",
     "SetBase",
