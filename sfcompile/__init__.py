@@ -38,13 +38,20 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
     "read_structures": ("sfcompile.data.formats", "read_structures"),
     "Geometry": ("sfcompile.data.sfvalues", "Geometry"),
     "compute": ("sfcompile.data.sfvalues", "compute"),
+    "select": ("sfcompile.data.selection.api", "select_sfs"),
+    "select_structures": ("sfcompile.data.selection.api", "select_structures"),
+    "SelectionResult": ("sfcompile.data.selection.api", "SelectionResult"),
+    "StructureSelection": ("sfcompile.data.selection.api", "StructureSelection"),
+    "SelectionError": ("sfcompile.data.selection.run", "SelectionError"),
 }
 
 __all__ = [
-    "DataError", "Diagnostic", "Geometry", "SfcompileError", "SpecError", "SpecWarning",
-    "Structure", "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
-    "compute", "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
-    "read_input_nn", "read_structures", "read_with_ase", "update_file",
+    "DataError", "Diagnostic", "Geometry", "SelectionError", "SelectionResult",
+    "SfcompileError", "SpecError", "SpecWarning", "Structure", "StructureSelection",
+    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec", "compute",
+    "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "read_input_nn", "read_structures", "read_with_ase", "select", "select_structures",
+    "update_file",
 ]  # fmt: skip
 
 
@@ -67,6 +74,9 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .build.pipeline import load as load_spec
     from .data.ase_reader import read_with_ase
     from .data.formats import read_structures
+    from .data.selection.api import SelectionResult, StructureSelection, select_structures
+    from .data.selection.api import select_sfs as select
+    from .data.selection.run import SelectionError
     from .data.sfvalues import Geometry, compute
     from .data.structures import DataError, Structure, read_input_data
     from .errors import Diagnostic, SfcompileError, SpecError

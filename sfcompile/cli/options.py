@@ -119,3 +119,13 @@ def data_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"refuse a structure with more than N triplets for angular SFs (default "
         f"{MAX_TRIPLETS:,})",
     )
+
+
+def single_threaded_blas() -> None:
+    """One BLAS thread per process (effective before numpy loads). The data commands run in
+    parallel over structures (--jobs); their small dense matrices gain nothing from BLAS
+    threads, which spin and slow everything down when other processes share the cores."""
+    import os
+
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")

@@ -9,3 +9,8 @@ MAX_PAIRS = 10_000_000
 #: angular SFs: the time of an evaluation grows with them (about a minute at the limit).
 #: ``--max-triplets`` changes it.
 MAX_TRIPLETS = 100_000_000
+
+#: Memory ``select`` and ``select-structures`` may plan for (the per-element Gram matrices, the
+#: structures × SFs matrix), in bytes; estimated before anything is allocated. ``--max-memory``
+#: changes it.
+MAX_SELECTION_MEMORY = 2 * 1024**3

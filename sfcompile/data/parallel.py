@@ -29,6 +29,8 @@ Task = Callable[[C, List[Geometry]], R]
 
 def geometry_of(structure: StructureLike) -> Geometry:
     """What the engine needs of a structure, and where it comes from (a Structure knows)."""
+    if isinstance(structure, Geometry):
+        return structure
     return Geometry(
         structure.positions, structure.lattice, structure.elements,
         str(getattr(structure, "source", "")), int(getattr(structure, "line", 0)),

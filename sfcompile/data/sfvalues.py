@@ -18,7 +18,7 @@ result).
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple
+from typing import Dict, List, Mapping, NamedTuple, Optional, Protocol, Sequence, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -120,17 +120,27 @@ def evaluate(
     scratch: Optional[Workspace] = None,
     max_pairs: Optional[int] = MAX_PAIRS,
     max_triplets: Optional[int] = MAX_TRIPLETS,
+    centres: Optional[Mapping[str, IntArray]] = None,
 ) -> Evaluation:
     """:func:`compute`, returning the neighbour list too (for statistics of the geometry).
     ``max_pairs``, ``max_triplets``: the budgets of one structure (:mod:`.search`; None: no
-    limit); beyond them :class:`~.search.NeighbourBudgetExceeded`."""
+    limit); beyond them :class:`~.search.NeighbourBudgetExceeded`. ``centres``: per central
+    element, the atoms (indices into the structure, ascending) to evaluate, instead of all
+    atoms of that element; the rows of ``values`` follow them."""
     check_cutoff_type(cutoff_type, alpha)
     plan, width = _plan(sfs)
     symbols = list(structure.elements)
     kinds = tuple(sorted(set(symbols), key=lambda s: (ATOMIC_NUMBER.get(s, 0), s)))
     code = {symbol: n for n, symbol in enumerate(kinds)}
     species = np.array([code[s] for s in symbols], dtype=np.int64)
-    out = {element: np.zeros((symbols.count(element), n)) for element, n in width.items()}
+    chosen = {
+        element: np.asarray(centres[element], dtype=np.int64)
+        if centres is not None and element in centres
+        else np.flatnonzero(species == code[element]) if element in code
+        else np.zeros(0, dtype=np.int64)
+        for element in width
+    }  # fmt: skip
+    out = {element: np.zeros((len(chosen[element]), n)) for element, n in width.items()}
     positions = np.asarray(structure.positions, dtype=np.float64).reshape(-1, 3)
     if len(positions) != len(symbols):
         raise ValueError(f"{len(positions)} positions but {len(symbols)} element symbols")
@@ -145,9 +155,8 @@ def evaluate(
         table = pair_table(neighbours, species, len(kinds), cutoff)
         group = CutoffGroup(table, cutoff, cutoff_type, alpha, kinds, workspace, block_size)
         for element, members in by_element.items():
-            if element in code:
-                centres = np.flatnonzero(species == code[element])
-                group.add(element, centres, members, out[element])
+            if len(chosen[element]):
+                group.add(element, chosen[element], members, out[element])
         _verify(group.tally, neighbours, species, cutoff)
     return Evaluation(out, neighbours, species, kinds)
 

@@ -155,7 +155,7 @@ class PolyListSet(PolySet):
     @field_validator("params")
     @classmethod
     def _complete(cls, params: List[PolyParams], info: ValidationInfo) -> Any:
-        problems = []
+        problems: List[Tuple[KeyPath, PydanticCustomError]] = []
         for key in ("cutoff", "angles", "angle_windows", "angle_width"):
             if info.data.get(key) is not None:
                 message = f"key {key!r} does not apply to rule 'list': " + (
@@ -208,7 +208,7 @@ _ATTRIBUTE = {"lambda": "lambda_"}  # TOML key -> field name
 
 def _check_repeats(params: List[Any]) -> None:
     first: Dict[Tuple[Any, ...], int] = {}
-    problems = []
+    problems: List[Tuple[KeyPath, PydanticCustomError]] = []
     for i, item in enumerate(params):
         k = first.setdefault(item.key(), i)
         if k != i:

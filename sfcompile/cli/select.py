@@ -1,0 +1,146 @@
+"""``sfcompile select POOL --data FILE``: keep the SFs of a pool spec that describe the data
+best (CUR or FPS per central element), written as a spec."""
+
+from __future__ import annotations
+
+import argparse
+
+from .options import (
+    EXIT_ERROR,
+    EXIT_OK,
+    checked_spec,
+    data_arguments,
+    file_name,
+    output_option,
+    positive_int,
+    single_threaded_blas,
+    spec_argument,
+    spec_checks,
+)
+
+NAME = "select"
+HELP = "keep the pool's most informative SFs on a data set; write them as a spec"
+DESCRIPTION = (
+    "Evaluate every SF of the pool spec on a data set and rank them per central element: CUR "
+    "(default; Imbalzano et al. 2018) or farthest-point sampling, on the standardised SF "
+    "values; SFs constant on the data are never picked. Keep as many as the size rule says "
+    "and write them as a spec that compiles to exactly those lines of the pool (standard "
+    "output, or -o). The report (standard error; --report: JSON) lists each pick with its "
+    "score and the unexplained variance after it: the curve to choose N from."
+)
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, TextIO
+
+
+def element_counts(text: str) -> Dict[str, int]:
+    """``H=27,O=30`` as {"H": 27, "O": 30}."""
+    counts: Dict[str, int] = {}
+    for item in text.split(","):
+        name, equals, number = item.strip().partition("=")
+        if not equals or not name.strip():
+            raise argparse.ArgumentTypeError(
+                f"expected ELEMENT=N[,ELEMENT=N...], e.g. H=27,O=30; got {text!r}"
+            )
+        if name.strip() in counts:
+            raise argparse.ArgumentTypeError(f"element {name.strip()!r} is given twice")
+        counts[name.strip()] = positive_int(number.strip())
+    return counts
+
+
+def _fraction(low_open: bool) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if low_open and not 0 < value <= 1:
+            raise argparse.ArgumentTypeError(f"expected a fraction in (0, 1], got {text}")
+        if not low_open and not 0 <= value < 1:
+            raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text}")
+        return value
+
+    return parse
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    spec_argument(parser)
+    data_arguments(parser)
+    output_option(parser, "the selected spec (TOML) instead of standard output")
+    size = parser.add_argument_group("size rule (exactly one)").add_mutually_exclusive_group(
+        required=True
+    )
+    size.add_argument("--per-element", type=positive_int, metavar="N", help="N SFs per element")
+    size.add_argument(
+        "--count", type=element_counts, metavar="E=N,...", help="per element, e.g. H=27,O=30"
+    )
+    size.add_argument(
+        "--fraction", type=_fraction(True), metavar="F", help="a fraction F of the varying SFs"
+    )
+    size.add_argument(
+        "--max-unexplained",
+        type=_fraction(False),
+        metavar="E",
+        help="as few as leave at most the fraction E of the pool's variance unexplained",
+    )
+    parser.add_argument("--method", choices=("cur", "fps"), default="cur", help="default cur")
+    parser.add_argument(
+        "--cost-weighted",
+        action="store_true",
+        help="divide scores by each SF's measured cost (neighbour terms per atom)",
+    )
+    parser.add_argument(
+        "--max-atoms", type=positive_int, metavar="M", help="a random sample of M atoms per element"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="S", help="seed of the --max-atoms sample (0)"
+    )
+    parser.add_argument("--report", type=file_name, metavar="FILE", help="the report as JSON")
+    parser.add_argument(
+        "--max-memory",
+        type=positive_int,
+        default=2048,
+        metavar="MIB",
+        help="refuse a selection estimated to need more (default 2048 MiB)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no report on standard error")
+    spec_checks(parser)
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    single_threaded_blas()
+    from ..data.selection.api import run_select
+    from ..data.selection.report import format_text, to_json
+    from ..data.selection.run import SizeRule
+    from ..writer import write_atomic
+    from .progress import progress_for
+
+    checked = checked_spec(args, stderr, "nothing selected")
+    if checked is None:
+        return EXIT_ERROR
+    if args.seed < 0:
+        print("sfcompile select: error: --seed must be >= 0", file=stderr)
+        return EXIT_ERROR
+    rule = SizeRule(args.per_element, args.count, args.fraction, args.max_unexplained)
+    progress = progress_for(stderr, NAME)
+    try:
+        result = run_select(
+            checked, args.data, rule, format=args.format, method=args.method,
+            cost_weighted=args.cost_weighted, max_atoms=args.max_atoms, seed=args.seed,
+            jobs=args.jobs, progress=progress, max_memory=args.max_memory * 2**20,
+            max_pairs=args.max_neighbours, max_triplets=args.max_triplets,
+        )  # fmt: skip
+    finally:
+        if progress is not None:
+            progress.close()
+    if args.report:
+        write_atomic(args.report, to_json(result.report))
+    if args.output:
+        write_atomic(args.output, result.spec_text)
+    else:
+        stdout.write(result.spec_text)
+        stdout.flush()
+    if not args.quiet:
+        stderr.write(format_text(result.report))
+    return EXIT_OK

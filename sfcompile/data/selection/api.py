@@ -1,0 +1,196 @@
+"""The whole ``select`` step: a checked pool spec and a data set in, the selected spec text,
+lines, curve and report out (for the command line and the Python API)."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from ..._version import __version__
+from ...build.pipeline import Checked
+from ...build.selected import selected_spec_text
+from ..formats import read_structures
+from ..limits import MAX_PAIRS, MAX_SELECTION_MEMORY, MAX_TRIPLETS
+from ..sfvalues import StructureLike
+from ..stats import spec_plan
+from .collect import Progress
+from .report import report, selected_lines, selection_table
+from .run import SelectionRun, SizeRule, select
+
+Data = Union[str, "os.PathLike[str]", Sequence[StructureLike]]
+
+
+@dataclass(frozen=True)
+class SelectionResult:
+    """A selection: the selected spec (TOML text), its lines, the curve and the report."""
+
+    spec_text: str
+    lines: Dict[str, List[str]]  # central element -> the selected lines, in pick order
+    curve: Dict[str, List[float]]  # central element -> unexplained variance after each pick
+    report: Dict[str, Any]  # the JSON report (sfcompile-select/1)
+    run: SelectionRun
+
+
+def file_sha256(path: Union[str, os.PathLike[str]]) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def structures_sha256(structures: Iterable[StructureLike]) -> str:
+    """A digest of in-memory structures (elements, positions, cell), for the provenance."""
+    digest = hashlib.sha256()
+    for s in structures:
+        digest.update(" ".join(s.elements).encode())
+        digest.update(np.ascontiguousarray(s.positions, dtype=np.float64).tobytes())
+        lattice = s.lattice
+        digest.update(b"-" if lattice is None else np.asarray(lattice, np.float64).tobytes())
+    return digest.hexdigest()
+
+
+def data_source(
+    data: Data, format: str, elements: Sequence[str]
+) -> Tuple[Callable[[], Iterable[StructureLike]], str, str]:
+    """How to (re)read the data, its name and its sha256."""
+    if isinstance(data, (str, os.PathLike)):
+        path = data
+
+        def opened() -> Iterable[StructureLike]:
+            return read_structures(path, format, known_elements=elements)
+
+        try:
+            digest = file_sha256(path)
+        except OSError:
+            digest = ""  # the reader reports the file, located, when it is opened
+        return opened, os.path.basename(os.fspath(path)), digest
+    structures = list(data)
+    return (lambda: structures), "<structures>", structures_sha256(structures)
+
+
+def run_select(
+    checked: Checked,
+    data: Data,
+    rule: SizeRule,
+    *,
+    format: str = "input.data",
+    method: str = "cur",
+    cost_weighted: bool = False,
+    max_atoms: Optional[int] = None,
+    seed: int = 0,
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+    max_memory: int = MAX_SELECTION_MEMORY,
+    max_pairs: Optional[int] = MAX_PAIRS,
+    max_triplets: Optional[int] = MAX_TRIPLETS,
+) -> SelectionResult:
+    plan = dataclasses.replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
+    opened, data_name, data_sha256 = data_source(data, format, plan.elements)
+    run = select(
+        checked, plan, opened, rule, method=method, cost_weighted=cost_weighted,
+        max_atoms=max_atoms, seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
+        data_name=data_name,
+    )  # fmt: skip
+    source = checked.loaded.source
+    if not data_sha256:  # unreadable, yet read: cannot happen, but never write a bad table
+        data_sha256 = "0" * 64
+    table = selection_table(run, source.file_name, source.sha256, data_name, data_sha256)
+    chosen = [sf for choice in run.elements.values() for sf in choice.chosen]
+    total = sum(len(c.pool) for c in run.elements.values())
+    preamble = [
+        f"Selected by sfcompile {__version__} (sfcompile select) from the pool spec "
+        f"{source.file_name} on {data_name}:",
+        f"{run.method}{', cost-weighted' if cost_weighted else ''}, {rule.describe()}; "
+        f"{len(chosen)} of {total} SFs. It compiles to exactly these lines of the pool",
+        f"(sfcompile diff {source.file_name} THIS-FILE shows only removals). [selection] "
+        "records how they were chosen.",
+    ]
+    text = selected_spec_text(checked.loaded, checked.generated, chosen, table, preamble)
+    curves = {e: list(c.picks.unexplained) for e, c in run.elements.items()}
+    return SelectionResult(text, selected_lines(run), curves, report(run, table), run)
+
+
+def _checked(pool: Union[str, os.PathLike[str], Checked]) -> Checked:
+    """A checked spec from a path or TOML text; SpecError if it has errors."""
+    from ...build.pipeline import check, load
+    from ...errors import SpecError
+
+    if isinstance(pool, Checked):
+        return pool
+    checked = check(load(os.fspath(pool) if isinstance(pool, os.PathLike) else pool))
+    if checked.errors:
+        raise SpecError(checked.errors)
+    return checked
+
+
+def select_sfs(
+    pool: Union[str, os.PathLike[str], Checked],
+    data: Data,
+    *,
+    per_element: Optional[int] = None,
+    count: Optional[Dict[str, int]] = None,
+    fraction: Optional[float] = None,
+    max_unexplained: Optional[float] = None,
+    method: str = "cur",
+    cost_weighted: bool = False,
+    max_atoms: Optional[int] = None,
+    seed: int = 0,
+    jobs: int = 1,
+    format: str = "input.data",
+) -> SelectionResult:
+    """Select a pool spec's SFs on data (``sfcompile select`` for notebooks).
+
+    ``pool``: a spec file name, TOML text or a checked spec; ``data``: a data file name or a
+    sequence of structures (anything with ``positions``, ``lattice``, ``elements``). Give one
+    size rule. Returns the selected spec text, per element the selected lines (pick order) and
+    the unexplained variance after each pick, and the JSON report; raises SpecError,
+    DataError or SelectionError (all SfcompileError) for what the command line refuses.
+    """
+    rule = SizeRule(per_element, count, fraction, max_unexplained)
+    return run_select(
+        _checked(pool), data, rule, format=format, method=method,
+        cost_weighted=cost_weighted, max_atoms=max_atoms, seed=seed, jobs=jobs,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StructureSelection:
+    """Structures chosen by ``select_structures``."""
+
+    indices: List[int]  # 0-based positions in the data, in pick order
+    unexplained: List[float]  # after each pick
+    report: Dict[str, Any]  # sfcompile-select-structures/1
+    text: Optional[bytes]  # the chosen structures, unchanged, in file order (data files only)
+
+
+def select_structures(
+    spec: Union[str, os.PathLike[str], Checked],
+    data: Data,
+    n: int,
+    *,
+    method: str = "cur",
+    jobs: int = 1,
+    format: str = "input.data",
+) -> StructureSelection:
+    """``sfcompile select-structures`` for notebooks: ``n`` structures by CUR or FPS on their
+    per-structure SF means (``text``: their lines, when ``data`` is a file)."""
+    from .structures import copy_structures, structures_report
+    from .structures import select_structures as choose
+
+    checked = _checked(spec)
+    plan = spec_plan(checked)
+    opened, name, _ = data_source(data, format, plan.elements)
+    choice = choose(checked, plan, opened(), n, method=method, jobs=jobs, data_name=name)
+    text = None
+    if isinstance(data, (str, os.PathLike)):
+        text = copy_structures(os.fspath(data), format, choice.picks.indices)
+    report_ = structures_report(choice, method, name, n)
+    return StructureSelection(
+        list(choice.picks.indices), list(choice.picks.unexplained), report_, text
+    )

@@ -1,0 +1,223 @@
+"""One pass over a data set for ``select``: per central element the moments of its SFs, the
+neighbour terms each SF sums over (its measured cost), and for ``select-structures`` each
+structure's mean SF vector.
+
+SFs are evaluated as ``stats`` evaluates them (printed values, n2p2's formulas). Chunks come
+from :func:`..parallel.map_chunks` and are merged in file order: nothing depends on ``jobs``.
+
+Subsampling (``max_atoms``): every atom gets a key, uniform in [0, 1), from a random generator
+seeded with (seed, structure index), so an atom's key depends on nothing but the seed and where
+it is in the file. A first pass over the data (reading only) finds, per element, the
+``max_atoms``-th smallest key; the evaluation pass then computes the SFs of the atoms at or
+below it only. The sample is the same for every chunking and number of processes, and the SF
+work shrinks with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+
+import numpy as np
+
+from ...build.generate import SymmetryFunction
+from ..cutoff_functions import FloatArray
+from ..neighbours import IntArray
+from ..parallel import geometry_of, map_chunks
+from ..search import NeighbourBudgetExceeded
+from ..sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike, evaluate
+from ..stats import Plan, structure_error
+from .moments import Moments
+
+Progress = Callable[[int, int], None]  # (structures, atoms) done so far
+TermKey = Tuple[float, str, Tuple[str, ...]]  # cutoff, "pair"/"triplet", neighbour elements
+
+
+def atom_keys(seed: int, number: int, atoms: int) -> FloatArray:
+    """The sampling keys of the atoms of structure ``number`` (0-based position in the data)."""
+    return np.random.default_rng([seed, number]).random(atoms)
+
+
+def term_key(sf: SymmetryFunction) -> TermKey:
+    """What an SF's number of terms depends on: its cutoff and neighbour elements (() for the
+    weighted types: every neighbour)."""
+    kind = "triplet" if sf.type_number in ANGULAR else "pair"
+    neighbours = () if sf.type_number in WEIGHTED else tuple(sorted(sf.combination[1:]))
+    return (float(sf.cutoff), kind, neighbours)
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every chunk needs: the plan, the sample and whether to keep structure summaries."""
+
+    plan: Plan
+    thresholds: Optional[Dict[str, float]] = None  # keep atoms with key <= this; None: all
+    seed: int = 0
+    summaries: bool = False
+
+
+@dataclass
+class Part:
+    """What a chunk (or the whole data) contributed."""
+
+    moments: Dict[str, Moments]
+    terms: Dict[str, FloatArray]  # element -> per SF, the neighbour terms summed over its atoms
+    used: Dict[str, int] = field(default_factory=dict)  # atoms evaluated, per element
+    seen: Dict[str, int] = field(default_factory=dict)  # atoms in the data, per element
+    structures: int = 0
+    summaries: List[Tuple[int, Dict[str, FloatArray]]] = field(default_factory=list)
+
+    @classmethod
+    def empty(cls, plan: Plan) -> Part:
+        widths = {e: len(sfs) for e, sfs in plan.sfs.items()}
+        return cls(
+            {e: Moments(n) for e, n in widths.items()}, {e: np.zeros(n) for e, n in widths.items()}
+        )
+
+    def merge(self, other: Part) -> None:
+        for element, moments in other.moments.items():
+            self.moments[element].merge(moments)
+            self.terms[element] = self.terms[element] + other.terms[element]
+        for mine, theirs in ((self.used, other.used), (self.seen, other.seen)):
+            for element, n in theirs.items():
+                mine[element] = mine.get(element, 0) + n
+        self.structures += other.structures
+        self.summaries += other.summaries
+
+
+def _neighbour_counts(evaluation: Evaluation, centres: IntArray, cutoff: float) -> IntArray:
+    """Neighbours of each atom of ``centres`` within ``cutoff``, per species code."""
+    pairs, kinds = evaluation.neighbours, len(evaluation.kinds)
+    inside = pairs.distances < cutoff
+    atoms = len(evaluation.species)
+    key = pairs.i[inside] * kinds + evaluation.species[pairs.j[inside]]
+    counts = np.bincount(key, minlength=atoms * kinds).reshape(atoms, kinds)
+    return np.asarray(counts[centres])
+
+
+def _terms(counts: IntArray, kinds: Tuple[str, ...], key: TermKey) -> float:
+    """The terms an SF of ``key`` sums over, for atoms with these neighbour ``counts``."""
+    _, kind, names = key
+    code = {name: k for k, name in enumerate(kinds)}
+    if names and any(name not in code for name in names):
+        return 0.0
+    if kind == "pair":
+        return float(counts.sum() if not names else counts[:, code[names[0]]].sum())
+    if not names:
+        total = counts.sum(axis=1)
+        return float((total * (total - 1) // 2).sum())
+    a, b = counts[:, code[names[0]]], counts[:, code[names[1]]]
+    return float((a * (a - 1) // 2).sum() if names[0] == names[1] else (a * b).sum())
+
+
+def _structure_part(
+    job: Job, geometry: Geometry, part: Part, rows: Dict[str, List[FloatArray]]
+) -> None:
+    plan = job.plan
+    symbols = np.array(list(geometry.elements))
+    centres = None
+    if job.thresholds is not None:
+        keys = atom_keys(job.seed, geometry.number, len(symbols))
+        centres = {
+            e: np.flatnonzero((symbols == e) & (keys <= t)) for e, t in job.thresholds.items()
+        }
+    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
+    try:
+        evaluation = evaluate(
+            geometry, sfs, plan.cutoff_type, plan.alpha,
+            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets, centres=centres,
+        )  # fmt: skip
+    except NeighbourBudgetExceeded as exc:
+        raise structure_error(geometry, str(exc)) from None
+    means: Dict[str, FloatArray] = {}
+    for element, values in evaluation.values.items():
+        rows[element].append(values)
+        part.used[element] = part.used.get(element, 0) + len(values)
+        if len(values):
+            chosen = centres[element] if centres is not None else np.flatnonzero(symbols == element)
+            part.terms[element] += _costs(plan, element, evaluation, chosen)
+            means[element] = values.mean(axis=0)
+    for element in geometry.elements:
+        part.seen[element] = part.seen.get(element, 0) + 1
+    if job.summaries:
+        part.summaries.append((geometry.number, means))
+    part.structures += 1
+
+
+def _costs(plan: Plan, element: str, evaluation: Evaluation, centres: IntArray) -> FloatArray:
+    """Per SF of ``element``: the neighbour terms it sums over for these atoms."""
+    keys = [term_key(sf) for sf in plan.sfs[element]]
+    counts: Dict[float, IntArray] = {}
+    found: Dict[TermKey, float] = {}
+    for key in dict.fromkeys(keys):
+        if key[0] not in counts:
+            counts[key[0]] = _neighbour_counts(evaluation, centres, key[0])
+        found[key] = _terms(counts[key[0]], evaluation.kinds, key)
+    return np.array([found[key] for key in keys])
+
+
+def chunk_part(job: Job, chunk: List[Geometry]) -> Part:
+    """The contribution of one chunk of structures (summed in file order)."""
+    part = Part.empty(job.plan)
+    rows: Dict[str, List[FloatArray]] = {e: [] for e in job.plan.sfs}
+    for geometry in chunk:
+        _structure_part(job, geometry, part, rows)
+    for element, blocks in rows.items():
+        if blocks:
+            part.moments[element] = Moments.of(np.concatenate(blocks))
+    return part
+
+
+def numbered(structures: Iterable[StructureLike]) -> Iterator[Geometry]:
+    """The structures as Geometry, each knowing its 0-based position in the data."""
+    for k, structure in enumerate(structures):
+        geometry = geometry_of(structure)
+        yield geometry if geometry.number >= 0 else geometry._replace(number=k)
+
+
+def draw_sample(
+    structures: Iterable[StructureLike], elements: Iterable[str], max_atoms: int, seed: int
+) -> Dict[str, float]:
+    """Per element, the key at or below which an atom is in the sample (the ``max_atoms``-th
+    smallest; every atom if there are fewer). Holds at most about 2·max_atoms keys."""
+    kept: Dict[str, FloatArray] = {e: np.zeros(0) for e in elements}
+    pending: Dict[str, List[FloatArray]] = {e: [] for e in kept}
+    sizes = dict.fromkeys(kept, 0)
+
+    def shrink(element: str) -> None:
+        keys = np.concatenate([kept[element], *pending[element]])
+        if len(keys) > max_atoms:
+            keys = np.partition(keys, max_atoms - 1)[:max_atoms]
+        kept[element], pending[element], sizes[element] = keys, [], len(keys)
+
+    for geometry in numbered(structures):
+        symbols = np.array(list(geometry.elements))
+        keys = atom_keys(seed, geometry.number, len(symbols))
+        for element in kept:
+            mine = keys[symbols == element]
+            if len(mine):
+                pending[element].append(mine)
+                sizes[element] += len(mine)
+                if sizes[element] > 2 * max_atoms:
+                    shrink(element)
+    thresholds = {}
+    for element in kept:
+        shrink(element)
+        keys = kept[element]
+        thresholds[element] = float(keys.max()) if len(keys) == max_atoms else float("inf")
+    return thresholds
+
+
+def collect(
+    job: Job,
+    structures: Iterable[StructureLike],
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+) -> Part:
+    """Merge the parts of every chunk of ``structures``, in file order."""
+    total = Part.empty(job.plan)
+    for part in map_chunks(chunk_part, job, numbered(structures), jobs):
+        total.merge(part)
+        if progress is not None:
+            progress(total.structures, sum(total.seen.values()))
+    return total

@@ -1,0 +1,161 @@
+"""Greedy selection of columns (SFs) or rows (structures): CUR and farthest-point sampling.
+
+CUR (Imbalzano et al., J. Chem. Phys. 148, 241730 (2018); Mahoney & Drineas, PNAS 106, 697
+(2009)), deterministic, k = 1: score every column by the square of its component in the leading
+right singular vector of the current matrix, pick the best, make every column orthogonal to the
+picked one, repeat. With the Gram matrix G = XᵀX that needs no X at all: the right singular
+vectors of X are the eigenvectors of G, and orthogonalising X against column c,
+X ← X − x_c x_cᵀ X / ‖x_c‖², turns G into G − g_c g_cᵀ / G_cc (g_c: column c of G). The picks
+are scikit-matter's ``CUR(recompute_every=1, k=1)`` on the same matrix (tested).
+
+FPS: start from the column CUR would pick first, then repeatedly the column farthest (Euclidean
+distance between the standardised columns, from G: d² = G_ii + G_jj − 2 G_ij) from every column
+picked so far; scikit-matter's ``FPS(initialize=first)`` (tested).
+
+For either method the *unexplained variance* after each pick is trace(G_residual) / trace(G):
+the fraction of the (standardised) pool's variance that no linear combination of the picked
+columns reproduces; it is what the report's curve shows.
+
+Rows (structures) work the same on the rows of X; X is kept (structures are few compared with
+atoms) and G is updated alongside it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import List, NamedTuple, Optional
+
+import numpy as np
+
+from ..cutoff_functions import FloatArray
+
+METHODS = ("cur", "fps")
+#: A residual column (row) whose squared norm is below this fraction of the largest initial one
+#: is treated as explained: picking it would add nothing the data can tell apart.
+EXHAUSTED = 1e-10
+
+
+class Picks(NamedTuple):
+    indices: List[int]  # in pick order, into the columns (rows) given
+    scores: List[Optional[float]]  # CUR: the (cost-weighted) score; FPS: the distance (None: first)
+    unexplained: List[float]  # after each pick, 0..1
+    exhausted: bool  # stopped early: nothing left to explain (rank of the data reached)
+
+
+def leading_vector(gram: FloatArray) -> FloatArray:
+    """The eigenvector of the largest eigenvalue of a symmetric matrix (sign arbitrary)."""
+    _, vectors = np.linalg.eigh(gram)
+    return np.asarray(vectors[:, -1])
+
+
+def _best(scores: FloatArray, taken: FloatArray) -> int:
+    scores = np.where(taken, -np.inf, scores)
+    return int(np.argmax(scores))  # the first of equal scores, as scikit-matter picks
+
+
+def _remove(gram: FloatArray, c: int) -> None:
+    """G − g_c g_cᵀ / G_cc in place (the Gram matrix after orthogonalising against c)."""
+    g = gram[:, c].copy()
+    gram -= np.outer(g, g / g[c])
+    gram[c, :] = 0.0
+    gram[:, c] = 0.0
+
+
+def select_columns(
+    gram: FloatArray,
+    method: str,
+    count: int,
+    *,
+    cost: Optional[FloatArray] = None,
+    max_unexplained: Optional[float] = None,
+) -> Picks:
+    """Pick up to ``count`` columns of the matrix whose Gram matrix is ``gram`` (its columns
+    standardised, none constant). ``cost``: divide every score by it (cost-weighted selection).
+    ``max_unexplained``: stop as soon as the unexplained variance is at most this."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    residual = np.array(gram, dtype=np.float64)
+    width = len(residual)
+    total = float(np.trace(residual))
+    floor = EXHAUSTED * float(np.max(np.diag(residual))) if width else 0.0
+    weight = np.ones(width) if cost is None else np.asarray(cost, dtype=np.float64)
+    taken = np.zeros(width, dtype=bool)
+    diagonal = np.diag(gram).copy()
+    nearest = np.full(width, np.inf)  # FPS: squared distance to the closest pick
+    picks = Picks([], [], [], False)
+    while len(picks.indices) < min(count, width):
+        if method == "cur" or not picks.indices:
+            scores = leading_vector(residual) ** 2 / weight
+            c = _best(scores, taken)
+            score: Optional[float] = float(scores[c]) if method == "cur" else None
+        else:
+            scores = np.sqrt(np.maximum(nearest, 0.0)) / weight
+            c = _best(scores, taken)
+            score = float(scores[c])
+        if residual[c, c] <= floor:
+            return picks._replace(exhausted=True)
+        taken[c] = True
+        if method == "fps":
+            distance = diagonal + diagonal[c] - 2.0 * np.asarray(gram[:, c])
+            nearest = np.minimum(nearest, distance)
+        _remove(residual, c)
+        left = max(float(np.trace(residual)), 0.0) / total if total > 0 else 0.0
+        picks.indices.append(c)
+        picks.scores.append(score)
+        picks.unexplained.append(left)
+        if max_unexplained is not None and left <= max_unexplained:
+            break
+    return picks
+
+
+def select_rows(matrix: FloatArray, method: str, count: int) -> Picks:
+    """Pick up to ``count`` rows of ``matrix`` (standardised columns): CUR on the rows (the
+    leading *left* singular vector, rows orthogonalised against each pick) or FPS on them
+    (scikit-matter's sample-selection ``CUR``/``FPS``)."""
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}")
+    x = np.array(matrix, dtype=np.float64)
+    n = len(x)
+    squares = np.einsum("ij,ij->i", x, x)
+    total = float(squares.sum())
+    floor = EXHAUSTED * float(squares.max()) if n else 0.0
+    taken = np.zeros(n, dtype=bool)
+    original, nearest = x.copy(), np.full(n, np.inf)
+    picks = Picks([], [], [], False)
+    while len(picks.indices) < min(count, n):
+        if method == "cur" or not picks.indices:
+            u = x @ leading_vector(x.T @ x)
+            scores = u * u / max(float(u @ u), math.ulp(1.0))
+            r = _best(scores, taken)
+            score: Optional[float] = float(scores[r]) if method == "cur" else None
+        else:
+            scores = np.sqrt(np.maximum(nearest, 0.0))
+            r = _best(scores, taken)
+            score = float(scores[r])
+        row = x[r].copy()
+        size = float(row @ row)
+        if size <= floor:
+            return picks._replace(exhausted=True)
+        taken[r] = True
+        if method == "fps":
+            distance = squares + squares[r] - 2.0 * (original @ original[r])
+            nearest = np.minimum(nearest, distance)
+        x -= np.outer(x @ row, row / size)
+        x[r] = 0.0
+        picks.indices.append(r)
+        picks.scores.append(score)
+        picks.unexplained.append(max(float(np.einsum("ij,ij->", x, x)), 0.0) / total)
+    return picks
+
+
+def unexplained_curve(gram: FloatArray, order: List[int]) -> List[float]:
+    """The unexplained variance after each column of ``order`` (any order: a random subset,
+    for comparison with the greedy picks)."""
+    residual = np.array(gram, dtype=np.float64)
+    total = float(np.trace(residual))
+    curve = []
+    for c in order:
+        if residual[c, c] > 0:
+            _remove(residual, c)
+        curve.append(max(float(np.trace(residual)), 0.0) / total)
+    return curve
