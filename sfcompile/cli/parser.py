@@ -7,7 +7,7 @@ import contextlib
 from types import ModuleType
 
 from .._version import __version__
-from . import check, compile, diff, explain, import_, schema, stats, update
+from . import check, compile, diff, explain, import_, plot, schema, stats, update
 from .options import EXIT_ERROR
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from typing import Collection, Dict, List, TextIO, Tuple, Union
 
 
-COMMANDS: List[ModuleType] = [compile, explain, update, check, import_, diff, schema, stats]
+COMMANDS: List[ModuleType] = [
+    compile, explain, update, check, import_, diff, schema, stats, plot,
+]  # fmt: skip
 
 EPILOG = """\
 examples:
@@ -30,6 +32,7 @@ examples:
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
+  sfcompile plot spec.toml --data input.data -o sfs.pdf   SF shapes over the data
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
 exit codes: 0 ok, 1 check found differences, 2 invalid spec, usage or unwritable
