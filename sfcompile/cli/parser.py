@@ -7,7 +7,7 @@ import contextlib
 from types import ModuleType
 
 from .._version import __version__
-from . import check, compile, diff, explain, import_, plot, schema, stats, update
+from . import check, compile, diff, explain, import_, init, plot, schema, stats, update
 from .options import EXIT_ERROR
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 COMMANDS: List[ModuleType] = [
-    compile, explain, update, check, import_, diff, schema, stats, plot,
+    compile, explain, update, check, import_, diff, schema, stats, init, plot,
 ]  # fmt: skip
 
 EPILOG = """\
@@ -32,6 +32,7 @@ examples:
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
+  sfcompile init --data input.data -o spec.toml   a starter spec from the data
   sfcompile plot spec.toml --data input.data -o sfs.pdf   SF shapes over the data
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
