@@ -53,7 +53,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     spec_checks(parser)
 
 
-def _usage_error(args: argparse.Namespace, stderr: TextIO) -> Optional[str]:
+def _usage_error(args: argparse.Namespace) -> Optional[str]:
     if args.spec is None and args.selection is None:
         return "give a SPEC, --selection REPORT, or both"
     if args.spec is None and args.data is not None:
@@ -82,7 +82,7 @@ def _data(args: argparse.Namespace, plan: Any, stderr: TextIO) -> Any:
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..plot import require_matplotlib
 
-    problem = _usage_error(args, stderr)
+    problem = _usage_error(args)
     if problem is not None:
         print(f"sfcompile plot: error: {problem}", file=stderr)
         return EXIT_ERROR
