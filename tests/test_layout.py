@@ -2,7 +2,8 @@
 start-up path of the command line stays light.
 
 Layers, lowest first: the top-level utilities (errors, _compat, writer, resources), spec/, build/,
-then inputnn/ and data/ (side by side: neither imports the other), then legacy and cli/. The
+then inputnn/ and data/ (side by side: neither imports the other), then legacy and plot/ (the
+figures, over data/), then cli/. The
 package root's ``__init__`` may name anything (lazily).
 """
 
@@ -19,7 +20,8 @@ import pytest
 from .conftest import REPO
 
 PACKAGE = REPO / "sfcompile"
-LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "data": 3, "legacy": 4, "cli": 5}
+LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "data": 3, "legacy": 4, "plot": 4}
+LAYER["cli"] = 5
 UTILITIES = {"errors", "_compat", "_gc", "_version", "writer", "resources"}
 
 
@@ -110,7 +112,11 @@ def test_no_import_cycles() -> None:
     ("argv", "absent"),
     [
         (["--version"], ["pydantic", "numpy", "jinja2", "sfcompile.spec.models"]),
-        (["compile", "SPEC"], ["numpy", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader"]),
+        (["--version"], ["matplotlib"]),
+        (
+            ["compile", "SPEC"],
+            ["numpy", "matplotlib", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader"],
+        ),
     ],
 )
 def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path: Path) -> None:

@@ -94,9 +94,9 @@ def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Chec
     return checked
 
 
-def data_arguments(parser: argparse.ArgumentParser) -> None:
+def data_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
     """--data, --format and --jobs: what every command that reads a data set takes."""
-    parser.add_argument("--data", required=True, metavar="FILE", help="the structures")
+    parser.add_argument("--data", required=required, metavar="FILE", help="the structures")
     parser.add_argument(
         "--format",
         default="input.data",

@@ -13,6 +13,8 @@ from . import (
     diff,
     explain,
     import_,
+    init,
+    plot,
     schema,
     select,
     select_structures,
@@ -27,7 +29,8 @@ if TYPE_CHECKING:
 
 
 COMMANDS: List[ModuleType] = [
-    compile, explain, update, check, import_, diff, schema, stats, select, select_structures,
+    init, compile, explain, update, check, import_, diff, schema, stats, plot, select,
+    select_structures,
 ]  # fmt: skip
 
 EPILOG = """\
@@ -43,6 +46,8 @@ examples:
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
+  sfcompile init --data input.data -o spec.toml   a starter spec from the data
+  sfcompile plot spec.toml --data input.data -o sfs.pdf   SF shapes over the data
   sfcompile select pool.toml --data input.data --per-element 30 -o selected.toml
   sfcompile select-structures spec.toml --data input.data -n 100 -o subset.data
 

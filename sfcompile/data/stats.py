@@ -221,23 +221,32 @@ def structure_error(geometry: Geometry, message: str) -> DataError:
 def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     """The totals of one chunk of structures, summed from zero in file order."""
     totals = Totals.empty(plan)
-    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
     for geometry in chunk:
-        try:
-            evaluation = evaluate(
-                geometry, sfs, plan.cutoff_type, plan.alpha,
-                max_pairs=plan.max_pairs, max_triplets=plan.max_triplets,
-            )  # fmt: skip
-        except NeighbourBudgetExceeded as exc:
-            raise structure_error(geometry, str(exc)) from None
-        for element, rows in evaluation.values.items():
-            totals.sums[element].add(rows)
-        for symbol in geometry.elements:
-            totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
-        for pair, distance in closest_pairs(evaluation).items():
-            totals.closest[pair] = min(distance, totals.closest.get(pair, np.inf))
-        totals.structures += 1
+        add_evaluation(totals, geometry, evaluate_planned(plan, geometry))
     return totals
+
+
+def evaluate_planned(plan: Plan, geometry: Geometry) -> Evaluation:
+    """The plan's SFs on one structure; a structure beyond the budgets is a located error."""
+    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
+    try:
+        return evaluate(
+            geometry, sfs, plan.cutoff_type, plan.alpha,
+            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets,
+        )  # fmt: skip
+    except NeighbourBudgetExceeded as exc:
+        raise structure_error(geometry, str(exc)) from None
+
+
+def add_evaluation(totals: Totals, geometry: Geometry, evaluation: Evaluation) -> None:
+    """Add one structure's SF values and geometry to ``totals``."""
+    for element, rows in evaluation.values.items():
+        totals.sums[element].add(rows)
+    for symbol in geometry.elements:
+        totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
+    for pair, distance in closest_pairs(evaluation).items():
+        totals.closest[pair] = min(distance, totals.closest.get(pair, np.inf))
+    totals.structures += 1
 
 
 def collect(
