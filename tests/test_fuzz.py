@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import sfcompile
 from sfcompile import SfcompileError
+from sfcompile.data.selection.report_file import parse_selection
 from sfcompile.data.structures import read_input_data
 from sfcompile.inputnn.importer import import_input_nn
 from sfcompile.inputnn.reader import read_input_nn
@@ -128,3 +129,49 @@ r_shift = [0.0]
 eta = [0.1]
 zetas = [1]
 """
+
+
+REPORT = """{"format": "sfcompile-select/1", "method": "cur", "elements": {
+  "H": {"pool": 3, "constant": ["symfunction_short H 2 H 1 0 6"], "picks": [
+    {"rank": 1, "line": "symfunction_short H 2 O 1 0 6", "score": 0.5, "unexplained": 0.4},
+    {"rank": 2, "line": "symfunction_short H 2 O 2 0 6", "score": null, "unexplained": 0.1}]},
+  "O": {"pool": 1, "picks": [{"rank": 1, "line": "x", "unexplained": 0}]}}}"""
+
+
+@BUDGET
+@given(st.one_of(mutated([REPORT]), st.text(ALPHABET, max_size=100)))
+def test_selection_report_reader(text: str) -> None:
+    try:
+        selection = parse_selection(text, "report.json")
+    except SfcompileError as exc:
+        assert all(d.source == "report.json" for d in exc.diagnostics)
+        return
+    for curve in selection.curves:
+        assert curve.unexplained[0] == 1.0 and len(curve.n) == len(curve.picks) + 1
+
+
+@settings(
+    max_examples=max(EXAMPLES // 10, 1), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(mutated([STRUCTURES]))
+def test_select_on_mutated_data(text: str) -> None:
+    """The selection on damaged data: a spec that compiles to a subset of the pool, or a
+    located error."""
+    from sfcompile.data.selection.api import select_sfs
+
+    structures: List[Any] = []
+    with contextlib.suppress(SfcompileError):  # the structures before any damage
+        structures.extend(read_input_data(io.StringIO(text), source="input.data"))
+    if not structures:
+        return
+    try:
+        result = select_sfs(SPEC_FOR_DATA, structures, per_element=1)
+    except SfcompileError as exc:
+        assert all(d.line is None or d.line >= 1 for d in exc.diagnostics)
+        return
+
+    def lines(text: str) -> List[str]:
+        return [x for x in text.splitlines() if x.startswith("symfunction_short")]
+
+    selected = lines(sfcompile.compile_spec(result.spec_text))
+    assert selected and set(selected) <= set(lines(sfcompile.compile_spec(SPEC_FOR_DATA)))

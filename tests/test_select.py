@@ -281,22 +281,11 @@ def test_the_output_does_not_depend_on_jobs(in_tmp_path: None) -> None:
     Path("pool.toml").write_text(SMALL)
     texts = []
     for jobs in ("1", "2"):
-        args = [
-            "select",
-            "pool.toml",
-            "--data",
-            str(H2O),
-            "--per-element",
-            "12",
-            "--jobs",
-            jobs,
-            "-o",
-            f"s{jobs}.toml",
-            "--report",
-            f"r{jobs}.json",
-        ]
+        Path(f"j{jobs}").mkdir()
+        args = ["select", "pool.toml", "--data", str(H2O), "--per-element", "12", "--jobs", jobs,
+                "-o", f"j{jobs}/s.toml", "--report", f"j{jobs}/r.json"]  # fmt: skip
         assert main(args, stdout=io.StringIO(), stderr=io.StringIO()) == 0
-        texts.append((Path(f"s{jobs}.toml").read_bytes(), Path(f"r{jobs}.json").read_bytes()))
+        texts.append((Path(f"j{jobs}/s.toml").read_bytes(), Path(f"j{jobs}/r.json").read_bytes()))
     assert texts[0] == texts[1]
 
 
@@ -525,3 +514,21 @@ def test_a_failed_selection_leaves_the_old_output_untouched(small_pool: str) -> 
     )
     assert code == 2 and out == "" and "nothing-here.data: error: cannot open the data file" in err
     assert Path("selected.toml").read_text() == "old\n"
+
+
+def test_a_pool_without_a_cutoff_function_is_refused(in_tmp_path: None) -> None:
+    Path("pool.toml").write_text(SMALL.replace('[cutoff_function]\ntype = "cos"\n', ""))
+    assert refused(run_select("pool.toml", "--data", str(H2O), "--per-element", "2")) == [
+        "pool.toml:1:1: error: evaluating Gaussian SFs on data needs n2p2's global cutoff "
+        'function: add a [cutoff_function] table, e.g. type = "cos"',
+    ]
+
+
+def test_gzip_data_gives_the_same_selection(in_tmp_path: None) -> None:
+    import gzip
+
+    Path("h2o.data.gz").write_bytes(gzip.compress(H2O.read_bytes()))
+    plain = sfcompile.select(SMALL, H2O, per_element=6)
+    packed = sfcompile.select(SMALL, "h2o.data.gz", per_element=6)
+    assert packed.lines == plain.lines and packed.curve == plain.curve
+    assert 'data = "h2o.data.gz"' in packed.spec_text

@@ -110,6 +110,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     single_threaded_blas()
+    import os
+
     from ..data.selection.api import run_select
     from ..data.selection.report import format_text, to_json
     from ..data.selection.run import SizeRule
@@ -130,6 +132,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             cost_weighted=args.cost_weighted, max_atoms=args.max_atoms, seed=args.seed,
             jobs=args.jobs, progress=progress, max_memory=args.max_memory * 2**20,
             max_pairs=args.max_neighbours, max_triplets=args.max_triplets,
+            output_name=os.path.basename(args.output or ""),
         )  # fmt: skip
     finally:
         if progress is not None:

@@ -280,7 +280,7 @@ def spec_plan(checked: Checked) -> Plan:
     function = spec.cutoff_function
     if function is None and any(sf.type_number < 20 for sf in sfs):
         message = (
-            "statistics of Gaussian SFs need n2p2's global cutoff function: add a "
+            "evaluating Gaussian SFs on data needs n2p2's global cutoff function: add a "
             '[cutoff_function] table, e.g. type = "cos"'
         )
         raise SpecError([checked.loaded.diagnostic("error", (), message)])

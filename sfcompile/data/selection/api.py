@@ -89,7 +89,10 @@ def run_select(
     max_memory: int = MAX_SELECTION_MEMORY,
     max_pairs: Optional[int] = MAX_PAIRS,
     max_triplets: Optional[int] = MAX_TRIPLETS,
+    output_name: str = "",
 ) -> SelectionResult:
+    """The selection, its spec text (``output_name``: the file it will be written to, named in
+    the spec's comment), lines, curves and report."""
     plan = dataclasses.replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
     opened, data_name, data_sha256 = data_source(data, format, plan.elements)
     run = select(
@@ -107,9 +110,9 @@ def run_select(
         f"Selected by sfcompile {__version__} (sfcompile select) from the pool spec "
         f"{source.file_name} on {data_name}:",
         f"{run.method}{', cost-weighted' if cost_weighted else ''}, {rule.describe()}; "
-        f"{len(chosen)} of {total} SFs. It compiles to exactly these lines of the pool",
-        f"(sfcompile diff {source.file_name} THIS-FILE shows only removals). [selection] "
-        "records how they were chosen.",
+        f"{len(chosen)} of {total} SFs. It compiles to exactly these lines of the pool:",
+        f"sfcompile diff {source.file_name} {output_name or 'THIS-FILE'} shows only removals.",
+        "The [selection] table records how they were chosen.",
     ]
     text = selected_spec_text(checked.loaded, checked.generated, chosen, table, preamble)
     curves = {e: list(c.picks.unexplained) for e, c in run.elements.items()}

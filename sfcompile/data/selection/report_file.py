@@ -21,6 +21,7 @@ from ...errors import Diagnostic
 from ..structures import DataError
 
 FORMAT = "sfcompile-select/1"
+MAX_REPORT_BYTES = 256 * 2**20  # a report of 100,000 picks is some 30 MB
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ def parse_selection(text: str, source: str) -> Selection:
         report = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _fail(source, f"not a JSON file: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise _fail(source, "not a selection report: arrays or objects nested too deeply") from None
     _expect(isinstance(report, dict), source, "the report", "a JSON object", report)
     _expect(report.get("format") == FORMAT, source, "format", f'"{FORMAT}"', report.get("format"))
     elements = report.get("elements")
@@ -98,6 +101,10 @@ def read_selection(path: Union[str, os.PathLike[str]]) -> Selection:
     """The report at ``path``; :class:`DataError` (located) if it cannot be read."""
     source = os.fspath(path)
     try:
+        size = os.path.getsize(source)
+        if size > MAX_REPORT_BYTES:
+            raise _fail(source, f"{size / 2**20:,.0f} MiB is too large for a selection report "
+                                f"(at most {MAX_REPORT_BYTES // 2**20} MiB)")  # fmt: skip
         with open(source, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
