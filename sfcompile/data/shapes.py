@@ -47,6 +47,7 @@ class Curve(NamedTuple):
     x: FloatArray
     y: FloatArray
     positions: Tuple[int, ...]
+    key: Tuple[Any, ...] = ()  # what the curve shows: ("gaussian", zeta, lambda), ...
 
 
 @dataclass
@@ -152,7 +153,7 @@ def _curves(
     for key, group in grouped.items():
         positions = tuple(p for p, _ in group)
         label = f"{_positions_text(positions)}: {label_of(key)}"
-        curves.append(Curve(label, x, values(group[0][1]), positions))
+        curves.append(Curve(label, x, values(group[0][1]), positions, key))
     return curves
 
 

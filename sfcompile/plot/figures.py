@@ -143,16 +143,21 @@ def radial_figure(panel: Panel, data: Optional[DataDistributions]) -> Drawn:
 
 def _angular_styles(curves: Sequence[Curve]) -> Tuple[List[Any], List[str]]:
     """Colour by ζ, solid for λ = +1 and dashed for λ = −1 (angle windows: one colour each)."""
-    zetas = sorted({c.label.split("$\\zeta$=")[1].split(",")[0] for c in curves
-                    if "$\\zeta$=" in c.label}, key=float)  # fmt: skip
-    if not zetas:
+    gaussian = [c for c in curves if c.key[:1] == ("gaussian",)]
+    if not gaussian:
         return _colours(len(curves)), ["-"] * len(curves)
-    palette = _colours(len(zetas))
-    colours, styles = [], []
-    for curve in curves:
-        zeta = curve.label.split("$\\zeta$=")[1].split(",")[0]
-        colours.append(palette[zetas.index(zeta)])
-        styles.append("--" if "$\\lambda$=-" in curve.label else "-")
+    zetas = sorted({float(c.key[1]) for c in gaussian})
+    windows = [c for c in curves if c.key[:1] != ("gaussian",)]  # polynomial SFs beside them
+    palette = _colours(len(zetas) + len(windows))
+    colours, styles, k = [], [], len(zetas)
+    for c in curves:
+        if c.key[:1] == ("gaussian",):
+            colours.append(palette[zetas.index(float(c.key[1]))])
+            styles.append("--" if float(c.key[2]) < 0 else "-")
+        else:
+            colours.append(palette[k])
+            styles.append(":")
+            k += 1
     return colours, styles
 
 
