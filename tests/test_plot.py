@@ -289,3 +289,20 @@ def test_data_with_unknown_elements_is_refused_with_its_location(spec_file: Path
     code, _, err = run(["plot", "cu2s.toml", "--data", str(DATA / "h2o-4.data"), "-o", "x.pdf"])
     assert code == 2 and "h2o-4.data:" in err and "error" in err
     assert not (spec_file.parent / "x.pdf").exists()
+
+
+def test_a_panel_of_gaussian_and_polynomial_angular_sfs_gets_styles() -> None:
+    """Colour by zeta and dashes for lambda = -1; polynomial curves beside them dotted."""
+    from sfcompile.data.shapes import Curve
+    from sfcompile.plot.figures import _angular_styles
+
+    zero = np.zeros(2)
+    curves = [
+        Curve("#1", zero, zero, (1,), ("gaussian", 1.0, 1.0)),
+        Curve("#2", zero, zero, (2,), ("gaussian", 1.0, -1.0)),
+        Curve("#3", zero, zero, (3,), ("gaussian", 4.0, 1.0)),
+        Curve("#4", zero, zero, (4,), ("window", 0.0, 180.0, "p2")),
+    ]
+    colours, styles = _angular_styles(curves)
+    assert styles == ["-", "--", "-", ":"]
+    assert colours[0] == colours[1] and len({colours[0], colours[2], colours[3]}) == 3
