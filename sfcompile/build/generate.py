@@ -99,6 +99,22 @@ class GeneratedSet:
         ]
 
 
+def _generated(
+    spec: Spec, index: int, settings: SetBase, cutoff: Number, rows: List[Row], **parts: Any
+) -> GeneratedSet:
+    """A set's SFs: what every set has, and ``parts`` (its grid, zetas, windows, ...)."""
+    return GeneratedSet(
+        index=index,
+        settings=settings,
+        sftype=SF_TYPES[settings.sftype_name],
+        elements=spec.element_tuple,
+        cutoff=cutoff,
+        combinations=settings.combinations(spec.element_tuple),
+        rows=rows,
+        **parts,
+    )
+
+
 def _linspace(start: Number, stop: Number, n: int) -> List[float]:
     """``numpy.linspace(start, stop, n)`` to the last bit: k·step + start, the last value stop."""
     step = (float(stop) - float(start)) / (n - 1)
@@ -173,14 +189,12 @@ def _gaussian_set(spec: Spec, index: int, settings: GaussianSet) -> GeneratedSet
     zetas = list(settings.zetas) if sftype.angular and settings.zetas else []
     lambdas = settings.effective_lambdas() if sftype.angular else []
     rows = _rows(sftype, pairs, cutoff, zetas, lambdas)
-    return GeneratedSet(
-        index=index,
-        settings=settings,
-        sftype=sftype,
-        elements=spec.element_tuple,
-        cutoff=cutoff,
-        combinations=settings.combinations(spec.element_tuple),
-        rows=rows,
+    return _generated(
+        spec,
+        index,
+        settings,
+        cutoff,
+        rows,
         grid=grid,
         zetas=as_written(zetas) if sftype.angular else None,
         lambdas=tuple(float(x) for x in lambdas) if sftype.angular else None,
@@ -201,14 +215,12 @@ def _gaussian_list_set(spec: Spec, index: int, settings: GaussianListSet) -> Gen
             grid.r_shift, grid.eta, zetas or (None,) * len(params), lambdas or (None,) * len(params)
         )
     ]
-    return GeneratedSet(
-        index=index,
-        settings=settings,
-        sftype=sftype,
-        elements=spec.element_tuple,
-        cutoff=cutoff,
-        combinations=settings.combinations(spec.element_tuple),
-        rows=rows,
+    return _generated(
+        spec,
+        index,
+        settings,
+        cutoff,
+        rows,
         grid=grid,
         zetas=zetas if sftype.angular else None,
         lambdas=lambdas if sftype.angular else None,
@@ -228,14 +240,12 @@ def _poly_list_set(spec: Spec, index: int, settings: PolyListSet) -> GeneratedSe
         (right, None, None, None, None, left, *(angles[k] if angles else (None, None)), p.subtype)
         for k, ((left, right), p) in enumerate(zip(windows, params))
     ]
-    return GeneratedSet(
-        index=index,
-        settings=settings,
-        sftype=sftype,
-        elements=spec.element_tuple,
-        cutoff=max(right for _, right in windows),
-        combinations=settings.combinations(spec.element_tuple),
-        rows=rows,
+    return _generated(
+        spec,
+        index,
+        settings,
+        max(right for _, right in windows),
+        rows,
         windows=windows,
         angles=angles if sftype.angular else None,
         subtypes=tuple(p.subtype for p in params),
@@ -254,14 +264,12 @@ def _poly_set(spec: Spec, index: int, settings: PolySet) -> GeneratedSet:
         for subtype in settings.subtypes
     ]  # radial window -> angle window -> subtype
 
-    return GeneratedSet(
-        index=index,
-        settings=settings,
-        sftype=sftype,
-        elements=spec.element_tuple,
-        cutoff=max(right for _, right in windows),
-        combinations=settings.combinations(spec.element_tuple),
-        rows=rows,
+    return _generated(
+        spec,
+        index,
+        settings,
+        max(right for _, right in windows),
+        rows,
         windows=windows,
         angles=settings.angle_windows_list() if sftype.angular else None,
         subtypes=tuple(settings.subtypes),

@@ -129,3 +129,17 @@ def single_threaded_blas() -> None:
 
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
+
+
+def selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """--method, --report, --max-memory and -q: what select and select-structures share."""
+    parser.add_argument("--method", choices=("cur", "fps"), default="cur", help="default cur")
+    parser.add_argument("--report", type=file_name, metavar="FILE", help="the report as JSON")
+    parser.add_argument(
+        "--max-memory",
+        type=positive_int,
+        default=2048,
+        metavar="MIB",
+        help="refuse a selection estimated to need more (default 2048 MiB)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no report on standard error")

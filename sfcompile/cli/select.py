@@ -10,9 +10,9 @@ from .options import (
     EXIT_OK,
     checked_spec,
     data_arguments,
-    file_name,
     output_option,
     positive_int,
+    selection_arguments,
     single_threaded_blas,
     spec_argument,
     spec_checks,
@@ -84,7 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="E",
         help="as few as leave at most the fraction E of the pool's variance unexplained",
     )
-    parser.add_argument("--method", choices=("cur", "fps"), default="cur", help="default cur")
+    selection_arguments(parser)
     parser.add_argument(
         "--cost-weighted",
         action="store_true",
@@ -96,15 +96,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, metavar="S", help="seed of the --max-atoms sample (0)"
     )
-    parser.add_argument("--report", type=file_name, metavar="FILE", help="the report as JSON")
-    parser.add_argument(
-        "--max-memory",
-        type=positive_int,
-        default=2048,
-        metavar="MIB",
-        help="refuse a selection estimated to need more (default 2048 MiB)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no report on standard error")
     spec_checks(parser)
 
 

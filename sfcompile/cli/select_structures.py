@@ -12,6 +12,7 @@ from .options import (
     data_arguments,
     file_name,
     positive_int,
+    selection_arguments,
     single_threaded_blas,
     spec_argument,
     spec_checks,
@@ -39,16 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o", "--output", type=file_name, required=True, metavar="FILE",
         help="the chosen structures (written atomically)",
     )  # fmt: skip
-    parser.add_argument("--method", choices=("cur", "fps"), default="cur", help="default cur")
-    parser.add_argument("--report", type=file_name, metavar="FILE", help="the report as JSON")
-    parser.add_argument(
-        "--max-memory",
-        type=positive_int,
-        default=2048,
-        metavar="MIB",
-        help="refuse a selection estimated to need more (default 2048 MiB)",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="no report on standard error")
+    selection_arguments(parser)
     spec_checks(parser)
 
 
