@@ -42,15 +42,29 @@ def needs_dask() -> None:
 @pytest.fixture(scope="module")
 def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The address of a 2-worker LocalCluster (processes, one thread each, loopback only),
-    whose scheduler also writes a scheduler file (``scheduler_file_of``)."""
+    whose scheduler also writes a scheduler file (``SCHEDULER_FILES``). Its HTTP endpoints
+    take any free port (None would still try 8787, which another cluster may hold)."""
     distributed = pytest.importorskip("distributed")
+    import dask
+
     path = tmp_path_factory.mktemp("cluster") / "scheduler.json"
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, scheduler_kwargs={"scheduler_file": str(path)},
-    ) as local:  # fmt: skip
+    # a chunk that kills every worker it reaches is given up after 2 deaths, not 4
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        local = distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address="127.0.0.1:0", scheduler_kwargs={"scheduler_file": str(path)},
+        )  # fmt: skip
+    with local:
         SCHEDULER_FILES[local.scheduler_address] = path
         yield local.scheduler_address
+
+
+def both_workers_up(scheduler: str) -> None:
+    """Wait until the nannies have restarted the workers the tests killed."""
+    import distributed
+
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        client.wait_for_workers(2, timeout=30)
 
 
 SCHEDULER_FILES: dict[str, Path] = {}
@@ -131,8 +145,49 @@ def test_a_worker_lost_mid_run_changes_nothing(
                            read_input_data(data), 1, scheduler):  # fmt: skip
         totals.merge(part)
     assert flag.exists()  # a worker did die, with the chunk in hand
+    both_workers_up(scheduler)
     reference = collect(plan, read_input_data(data))
     assert scaling_data(plan, totals, "s", "d", "0") == scaling_data(plan, reference, "s", "d", "0")
+
+
+def test_a_chunk_that_kills_every_worker_is_named(
+    scheduler: str, workload: Tuple[Path, Path]
+) -> None:
+    spec, data = workload
+    plan = cu2s_plan(spec)
+    line = list(read_input_data(data))[20].line
+    with pytest.raises(cluster_module.ClusterError) as caught:
+        list(map_chunks(cluster_tasks.totals_killing_always, (plan, 20), read_input_data(data),
+                        1, scheduler))  # fmt: skip
+    assert caught.value.diagnostics[0].format() == (
+        f"{data}:{line}:1: error: structures 20-23: every worker that ran this chunk died (out "
+        "of memory, or killed); nothing is reported: run it on this machine (leave out "
+        "--scheduler) to see why"
+    )
+    both_workers_up(scheduler)
+
+
+def test_a_lost_scheduler_ends_the_run_with_a_located_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", 1)  # the client's reconnect window
+    structures = list(read_input_data(SMALL)) * 8  # 6 chunks, numbered 0, 1, 2, 0, 1, 2, ...
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+    ) as local:  # fmt: skip
+        address = local.scheduler_address
+        parts = map_chunks(cluster_tasks.numbers_slowly, 0.3, structures, 1, address)
+        assert next(parts) == [0, 1, 2, 0]
+        local.close()  # the scheduler goes away mid-run
+        with pytest.raises(cluster_module.ClusterError) as caught:
+            list(parts)
+    assert caught.value.diagnostics[0].format() == (
+        f"{address}: error: the cluster dropped the run (scheduler-connection-lost): nothing is "
+        "reported; run again once the scheduler is back, or leave out --scheduler to run on "
+        "this machine"
+    )
 
 
 def test_an_error_in_a_task_reaches_the_user_unchanged(
@@ -320,6 +375,7 @@ def test_stats_on_a_terminal_shows_the_chunks(
         import_input_nn((CU2S / "input.nn").read_text(), "input.nn").spec_text
     )
     terminal = _Terminal()
+    both_workers_up(scheduler)
     argv = ["stats", "spec.toml", "--data", str(SMALL), "--scheduler", scheduler]
     assert main(argv, io.StringIO(), terminal) == 0
     text = terminal.getvalue()

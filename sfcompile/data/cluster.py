@@ -219,11 +219,10 @@ class _Run:
         except (CancelledError, OSError) as exc:
             if future.status == "error":  # raised by the task itself: the caller's business
                 raise
-            raise error(
-                self.given,
-                f"the run lost the scheduler ({exc}); nothing is reported: "
-                "run again once the scheduler is back",
-            ) from None
+            reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+            raise error(self.given, f"the cluster dropped the run ({reason}): nothing is "
+                                    "reported; run again once the scheduler is back, or leave "
+                                    "out --scheduler to run on this machine") from None  # fmt: skip
 
     def stop(self) -> None:
         """Cancel what is still in flight and say goodbye; used while another exception may be
@@ -232,8 +231,9 @@ class _Run:
         self.pending.clear()
         if self.context is not None:
             futures.append(self.context)
-        with contextlib.suppress(Exception):
-            self.client.cancel(futures)
+        if self.client.status == "running":  # a client that lost its scheduler would wait
+            with contextlib.suppress(Exception):
+                self.client.cancel(futures)
         with contextlib.suppress(Exception):
             self.client.close(timeout=CLOSE_TIMEOUT)
 
