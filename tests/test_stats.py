@@ -120,6 +120,18 @@ def test_jobs_two_gives_identical_output(tmp_path: Path) -> None:
     assert scaling_data(plan, one, "s", "d", "0") == scaling_data(plan, two, "s", "d", "0")
 
 
+def test_geometries_count_as_structures() -> None:
+    from sfcompile.data.parallel import geometry_of
+
+    plan, data = case_plan("cu2s-3_sfparamgen_rc6")
+    structures = list(read_input_data(data))
+    geometries = [geometry_of(s) for s in structures]
+    assert geometries[1].number == 1 and geometries[1].line == structures[1].line
+    assert [geometry_of(g) for g in geometries] == geometries
+    one, two = collect(plan, structures), collect(plan, geometries)
+    assert scaling_data(plan, one, "s", "d", "0") == scaling_data(plan, two, "s", "d", "0")
+
+
 def _peak(plan: Plan, path: Path) -> int:
     tracemalloc.start()
     collect(plan, read_input_data(path))

@@ -30,6 +30,8 @@ Task = Callable[[C, List[Geometry]], R]
 
 def geometry_of(structure: StructureLike) -> Geometry:
     """What the engine needs of a structure, and where it comes from (a Structure knows)."""
+    if isinstance(structure, Geometry):  # already one (and its ``index`` is tuple.index)
+        return structure
     return Geometry(
         structure.positions, structure.lattice, structure.elements,
         str(getattr(structure, "source", "")), int(getattr(structure, "line", 0)),
