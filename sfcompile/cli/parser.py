@@ -30,6 +30,7 @@ examples:
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
+  sfcompile stats spec.toml --data input.data --scheduler tcp://HOST:8786   on a Dask cluster
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.
 exit codes: 0 ok, 1 check found differences, 2 invalid spec, usage or unwritable

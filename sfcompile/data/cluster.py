@@ -266,13 +266,15 @@ def map_on_cluster(
             submitted += 1
             report(False)
             while len(run.pending) >= run.window():
-                yield run.take()
+                result = run.take()
                 done += 1
-                report(False)
+                report(False)  # before the caller counts the chunk's structures
+                yield result
         report(True)
         while run.pending:
-            yield run.take()
+            result = run.take()
             done += 1
             report(True)
+            yield result
     finally:
         run.stop()

@@ -100,8 +100,10 @@ def _in_process(
     done = 0
     for chunk in chunks(structures):
         _count(progress, done, done + 1, False)
-        yield task(context, chunk)
+        result = task(context, chunk)
         done += 1
+        _count(progress, done, done, False)
+        yield result
     _count(progress, done, done, True)
 
 
@@ -120,13 +122,16 @@ def _in_pool(
                 submitted += 1
                 _count(progress, done, submitted, False)
                 if len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
+                    result = pending.popleft().result()
                     done += 1
+                    _count(progress, done, submitted, False)
+                    yield result
             _count(progress, done, submitted, True)
             while pending:
-                yield pending.popleft().result()
+                result = pending.popleft().result()
                 done += 1
                 _count(progress, done, submitted, True)
+                yield result
     except futures.process.BrokenProcessPool:
         raise RuntimeError(
             "a worker process died (killed, or a crash in a compiled library); the results "
