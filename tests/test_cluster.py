@@ -133,6 +133,10 @@ def test_results_come_back_in_chunk_order_whatever_finishes_first(
     assert min(later) < first  # later chunks really finished before the first
 
 
+def test_no_structures_no_chunks(scheduler: str) -> None:
+    assert list(map_chunks(cluster_tasks.numbers_slowly, 0.0, [], 1, scheduler)) == []
+
+
 def test_a_worker_lost_mid_run_changes_nothing(
     scheduler: str, workload: Tuple[Path, Path], tmp_path: Path
 ) -> None:
