@@ -317,3 +317,35 @@ def test_budget_errors_come_back_whole_from_worker_processes(tmp_path: Path) -> 
     data = structure("atom 0 0 0 S 0 0 0 0 0\n", cell) * 3
     code, _, err = stats_of(tmp_path, data, "--jobs", "2")
     assert code == 2 and "in.data:1:1: error: structure 0 (0-based): 4.09e+11 triplets" in err
+
+
+COINCIDENT = "begin\natom 0 0 0 O 0 0 0 0 0\natom 1.8 0 0 H 0 0 0 0 0\natom 1.8 0 0 H 0 0 0 0 0\n"
+COINCIDENT += "energy 0\ncharge 0\nend\n"
+ANGULAR = """\
+elements = ["H", "O"]
+cutoff = 6.0
+[cutoff_function]
+type = "cos"
+[[sets]]
+type = "angular_wide"
+rule = "custom"
+r_shift = [0]
+eta = [0.1]
+zetas = [1]
+"""
+
+
+@pytest.mark.parametrize("command", [["stats"], ["select", "--per-element", "1"]])
+def test_two_atoms_at_one_position_are_refused(
+    command: List[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("dup.data").write_text(COINCIDENT)
+    Path("spec.toml").write_text(ANGULAR)
+    out, err = io.StringIO(), io.StringIO()
+    code = main([command[0], "spec.toml", "--data", "dup.data", *command[1:]], out, err)
+    assert (code, out.getvalue()) == (2, "")
+    assert err.getvalue().splitlines() == [
+        "dup.data:1:1: error: structure 0 (0-based): atoms 1 and 2 (0-based) are 0 apart: the "
+        "same position (an atom written twice?); their SF values would be infinite or NaN",
+    ]

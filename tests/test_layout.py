@@ -111,20 +111,29 @@ def test_no_import_cycles() -> None:
 @pytest.mark.parametrize(
     ("argv", "absent"),
     [
-        (["--version"], ["pydantic", "numpy", "jinja2", "sfcompile.spec.models"]),
+        (["--version"], ["pydantic", "numpy", "jinja2", "sfcompile.spec.models", "dask"]),
         (["--version"], ["matplotlib"]),
         (
             ["compile", "SPEC"],
-            ["numpy", "matplotlib", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader"],
+            ["numpy", "matplotlib", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader", "dask",
+             "distributed"],
         ),
+        (["stats", "CU2S", "--data", "DATA"], ["dask", "distributed"]),  # only for --scheduler
     ],
-)
+)  # fmt: skip
 def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path: Path) -> None:
     """What ``sfcompile --version`` and ``sfcompile SPEC`` import (start-up is most of their
-    run time): no pydantic for --version, no numpy for a compile."""
+    run time): no pydantic for --version, no numpy for a compile, Dask only for a cluster."""
     spec = tmp_path / "spec.toml"
     spec.write_text((REPO / "examples" / "configs" / "water-HO.toml").read_text())
-    args = [str(spec) if a == "SPEC" else a for a in argv]
+    from sfcompile.inputnn.importer import import_input_nn
+
+    cu2s = tmp_path / "cu2s.toml"
+    nn = (REPO / "tests" / "data" / "sfvalues" / "cu2s-3_sfparamgen_rc6" / "input.nn").read_text()
+    cu2s.write_text(import_input_nn(nn, "input.nn").spec_text)
+    data = REPO / "tests" / "data" / "datasets" / "cu2s-3.data"
+    names = {"SPEC": str(spec), "CU2S": str(cu2s), "DATA": str(data)}
+    args = [names.get(a, a) for a in argv]
     code = (
         "import sys, io, contextlib\n"
         "from sfcompile.cli import main\n"

@@ -120,6 +120,33 @@ def test_jobs_two_gives_identical_output(tmp_path: Path) -> None:
     assert scaling_data(plan, one, "s", "d", "0") == scaling_data(plan, two, "s", "d", "0")
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_chunk_counts_reported_locally(jobs: int) -> None:
+    from sfcompile.data.cluster import ChunkCount
+    from sfcompile.data.parallel import map_chunks
+
+    plan, data = case_plan("cu2s-3_sfparamgen_rc6")
+    structures = list(read_input_data(data)) * 6  # 432 atoms each time: 5 chunks of >= 512
+    counts: List[ChunkCount] = []
+    parts = list(map_chunks(chunk_totals, plan, structures, jobs, progress=counts.append))
+    assert len(parts) == 5 and sum(p.structures for p in parts) == 18
+    assert counts[-1] == ChunkCount(5, 5, True, None)
+    assert all(c.done <= c.submitted for c in counts)
+    assert [c.done for c in counts] == sorted(c.done for c in counts)
+
+
+def test_geometries_count_as_structures() -> None:
+    from sfcompile.data.parallel import geometry_of
+
+    plan, data = case_plan("cu2s-3_sfparamgen_rc6")
+    structures = list(read_input_data(data))
+    geometries = [geometry_of(s) for s in structures]
+    assert geometries[1].number == 1 and geometries[1].line == structures[1].line
+    assert [geometry_of(g) for g in geometries] == geometries
+    one, two = collect(plan, structures), collect(plan, geometries)
+    assert scaling_data(plan, one, "s", "d", "0") == scaling_data(plan, two, "s", "d", "0")
+
+
 def _peak(plan: Plan, path: Path) -> int:
     tracemalloc.start()
     collect(plan, read_input_data(path))

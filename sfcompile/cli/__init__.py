@@ -11,6 +11,7 @@ start-up time of ``sfcompile SPEC`` is most of its run time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -19,7 +20,7 @@ from .parser import parse
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import Optional, Sequence, TextIO
+    from typing import Iterator, Optional, Sequence, TextIO
 
 __all__ = ["main", "main_entry"]
 
@@ -36,7 +37,8 @@ def main(
     if isinstance(parsed, int):  # --help, --version, or a usage error (already printed)
         return parsed
     try:
-        return int(parsed.run(parsed, out, err))
+        with _library_logs_off(getattr(parsed, "scheduler", None) is not None):
+            return int(parsed.run(parsed, out, err))
     except BrokenPipeError:  # e.g. `sfcompile spec.toml | head`: the reader has gone
         if out is sys.__stdout__:
             _silence_stdout()  # so that the interpreter's final flush does not complain
@@ -59,6 +61,23 @@ def main(
             file=err,
         )
         return EXIT_INTERNAL
+
+
+@contextlib.contextmanager
+def _library_logs_off(off: bool) -> Iterator[None]:
+    """Dask's client logs, with tracebacks, what the command reports itself in one located
+    line (a lost worker is recomputed, a lost scheduler ends the run): standard error is
+    sfcompile's, so logging is off while a command runs on a cluster (sfcompile logs nothing)."""
+    if not off:
+        yield
+        return
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
 
 
 def _silence_stdout() -> None:

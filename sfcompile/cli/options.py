@@ -66,6 +66,14 @@ def file_name(text: str) -> str:
     return text
 
 
+def scheduler_name(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "expected a scheduler address (tcp://HOST:PORT) or scheduler file, got an empty string"
+        )
+    return text
+
+
 def count(items: Sequence[object], noun: str) -> str:
     return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
 
@@ -95,7 +103,8 @@ def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Chec
 
 
 def data_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
-    """--data, --format and --jobs: what every command that reads a data set takes."""
+    """--data, --format, where to run (--jobs or --scheduler) and the budgets: what every
+    command that reads a data set takes."""
     parser.add_argument("--data", required=required, metavar="FILE", help="the structures")
     parser.add_argument(
         "--format",
@@ -103,7 +112,15 @@ def data_arguments(parser: argparse.ArgumentParser, *, required: bool = True) ->
         metavar="FORMAT",
         help="input.data (n2p2/RuNNer, default; gzip too) or an ASE format name (needs ase)",
     )
-    parser.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="processes")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="processes")
+    where.add_argument(
+        "--scheduler",
+        type=scheduler_name,
+        metavar="ADDRESS",
+        help="run on a Dask cluster: its scheduler's address (tcp://HOST:PORT) or scheduler "
+        'file (needs pip install "sfcompile[dask]")',
+    )
     parser.add_argument(
         "--max-neighbours",
         type=positive_int,

@@ -46,6 +46,7 @@ examples:
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
+  sfcompile stats spec.toml --data input.data --scheduler tcp://HOST:8786   on a Dask cluster
   sfcompile init --data input.data -o spec.toml   a starter spec from the data
   sfcompile plot spec.toml --data input.data -o sfs.pdf   SF shapes over the data
   sfcompile select pool.toml --data input.data --per-element 30 -o selected.toml

@@ -123,7 +123,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             cost_weighted=args.cost_weighted, max_atoms=args.max_atoms, seed=args.seed,
             jobs=args.jobs, progress=progress, max_memory=args.max_memory * 2**20,
             max_pairs=args.max_neighbours, max_triplets=args.max_triplets,
-            output_name=os.path.basename(args.output or ""),
+            output_name=os.path.basename(args.output or ""), scheduler=args.scheduler,
+            chunk_progress=None if progress is None else progress.chunks,
         )  # fmt: skip
     finally:
         if progress is not None:

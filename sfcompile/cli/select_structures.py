@@ -77,6 +77,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         choice = select_structures(
             checked, plan, structures, args.n, method=args.method, jobs=args.jobs,
             progress=progress, max_memory=args.max_memory * 2**20, data_name=name,
+            scheduler=args.scheduler, chunk_progress=None if progress is None else progress.chunks,
         )  # fmt: skip
     finally:
         if progress is not None:

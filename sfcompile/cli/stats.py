@@ -62,7 +62,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     progress = progress_for(stderr, NAME)
     try:
         structures = read_structures(args.data, args.format, known_elements=plan.elements)
-        totals = collect(plan, structures, args.jobs, progress)
+        totals = collect(
+            plan, structures, args.jobs, progress, scheduler=args.scheduler,
+            chunk_progress=None if progress is None else progress.chunks,
+        )  # fmt: skip
     finally:
         if progress is not None:
             progress.close()

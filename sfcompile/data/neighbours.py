@@ -20,7 +20,11 @@ import vesin
 
 from .cutoff_functions import FloatArray, fma
 from .limits import MAX_PAIRS
-from .search import check_budget, molecule_pairs
+from .search import StructureRefused, check_budget, molecule_pairs
+
+
+class CoincidentAtoms(StructureRefused):
+    """Two atoms of a structure at (nearly) the same position."""
 
 IntArray = npt.NDArray[np.int64]
 
@@ -129,7 +133,25 @@ def neighbour_list(
     distances = norm(vectors[:, 0], vectors[:, 1], vectors[:, 2])
     order = np.lexsort((distances, j, i))
     keep = order[distances[order] < cutoff]
+    _refuse_coincident(i[keep], j[keep], distances[keep])
     return NeighbourList(i[keep], j[keep], vectors[keep], distances[keep])
+
+
+#: Two atoms closer than this (in any length unit) are taken for one atom written twice: every
+#: SF with a 1/r or an angle would be infinite or NaN there (n2p2 computes such values silently).
+COINCIDENT = 1e-6
+
+
+def _refuse_coincident(i: IntArray, j: IntArray, distances: FloatArray) -> None:
+    close = np.flatnonzero(distances < COINCIDENT)
+    if len(close):
+        k = int(close[0])
+        a, b = sorted((int(i[k]), int(j[k])))
+        what = f"atoms {a} and {b}" if a != b else f"atom {a} and its own periodic image"
+        raise CoincidentAtoms(
+            f"{what} (0-based) are {float(distances[k]):.3g} apart: the same position (an atom "
+            "written twice?); their SF values would be infinite or NaN"
+        )
 
 
 class PairTable(NamedTuple):

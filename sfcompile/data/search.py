@@ -31,7 +31,11 @@ MAX_SPAN = 1000.0  # cutoffs: the largest extent of a molecule handed to vesin a
 MAX_DIRECT = 3000  # atoms: the largest part searched pair by pair
 
 
-class NeighbourBudgetExceeded(ValueError):
+class StructureRefused(ValueError):
+    """A structure the SF engine will not evaluate (the message says why; callers locate it)."""
+
+
+class NeighbourBudgetExceeded(StructureRefused):
     """A structure would have more neighbour pairs than allowed, or cannot be searched."""
 
     def __init__(self, message: str, estimate: float = math.inf) -> None:

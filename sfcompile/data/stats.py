@@ -14,6 +14,7 @@ from input.nn), in the order given (spec order); ``Plan.n2p2`` maps n2p2's sorte
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import (
     Callable,
@@ -33,10 +34,11 @@ from ..build.ordering import n2p2_key
 from ..build.pipeline import Checked
 from ..errors import Diagnostic, SpecError
 from ..spec.elements import ATOMIC_NUMBER
+from .cluster import ChunkProgress
 from .cutoff_functions import FloatArray
 from .limits import MAX_PAIRS, MAX_TRIPLETS
 from .parallel import map_chunks
-from .search import NeighbourBudgetExceeded
+from .search import StructureRefused
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
 from .structures import DataError
 
@@ -234,7 +236,7 @@ def evaluate_planned(plan: Plan, geometry: Geometry) -> Evaluation:
             geometry, sfs, plan.cutoff_type, plan.alpha,
             max_pairs=plan.max_pairs, max_triplets=plan.max_triplets,
         )  # fmt: skip
-    except NeighbourBudgetExceeded as exc:
+    except StructureRefused as exc:
         raise structure_error(geometry, str(exc)) from None
 
 
@@ -254,17 +256,22 @@ def collect(
     structures: Iterable[StructureLike],
     jobs: int = 1,
     progress: Optional[Progress] = None,
+    *,
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
 ) -> Totals:
     """Accumulate the statistics of ``plan``'s SFs over ``structures`` (streamed).
 
-    Chunks are summed from zero (in ``jobs`` processes if > 1) and merged in file order, so
-    the result does not depend on ``jobs``.
+    Chunks are summed from zero (in ``jobs`` processes if > 1, or on the Dask cluster of
+    ``scheduler``) and merged in file order, so the result does not depend on where they ran.
     """
     totals = Totals.empty(plan)
-    for part in map_chunks(chunk_totals, plan, structures, jobs):
-        totals.merge(part)
-        if progress is not None:
-            progress(totals.structures, sum(totals.atoms.values()))
+    parts = map_chunks(chunk_totals, plan, structures, jobs, scheduler, chunk_progress)
+    with contextlib.closing(parts):  # an exception here stops the chunks in flight at once
+        for part in parts:
+            totals.merge(part)
+            if progress is not None:
+                progress(totals.structures, sum(totals.atoms.values()))
     return totals
 
 

@@ -20,7 +20,7 @@ from ..spec.elements import ATOMIC_NUMBER
 from .limits import MAX_PAIRS
 from .neighbours import neighbour_list
 from .parallel import map_chunks
-from .search import NeighbourBudgetExceeded
+from .search import StructureRefused
 from .sfvalues import Geometry, StructureLike
 from .stats import Pair, Progress, structure_error
 
@@ -129,7 +129,7 @@ def survey_structure(survey: Survey, geometry: Geometry, max_pairs: Optional[int
         return
     try:
         pairs = neighbour_list(geometry.positions, geometry.lattice, SEARCH, max_pairs)
-    except NeighbourBudgetExceeded as exc:
+    except StructureRefused as exc:
         raise structure_error(geometry, str(exc)) from None
     kinds = sorted(set(symbols), key=lambda e: (ATOMIC_NUMBER.get(e, 0), e))
     code = {e: k for k, e in enumerate(kinds)}

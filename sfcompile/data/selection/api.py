@@ -14,6 +14,7 @@ import numpy as np
 from ..._version import __version__
 from ...build.pipeline import Checked
 from ...build.selected import selected_spec_text
+from ..cluster import ChunkProgress
 from ..formats import read_structures
 from ..limits import MAX_PAIRS, MAX_SELECTION_MEMORY, MAX_TRIPLETS
 from ..sfvalues import StructureLike
@@ -90,6 +91,8 @@ def run_select(
     max_pairs: Optional[int] = MAX_PAIRS,
     max_triplets: Optional[int] = MAX_TRIPLETS,
     output_name: str = "",
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
 ) -> SelectionResult:
     """The selection, its spec text (``output_name``: the file it will be written to, named in
     the spec's comment), lines, curves and report."""
@@ -98,7 +101,7 @@ def run_select(
     run = select(
         checked, plan, opened, rule, method=method, cost_weighted=cost_weighted,
         max_atoms=max_atoms, seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
-        data_name=data_name,
+        data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress,
     )  # fmt: skip
     source = checked.loaded.source
     if not data_sha256:  # unreadable, yet read: cannot happen, but never write a bad table
@@ -146,6 +149,7 @@ def select_sfs(
     seed: int = 0,
     jobs: int = 1,
     format: str = "input.data",
+    scheduler: Optional[str] = None,
 ) -> SelectionResult:
     """Select a pool spec's SFs on data (``sfcompile select`` for notebooks).
 
@@ -159,6 +163,7 @@ def select_sfs(
     return run_select(
         _checked(pool), data, rule, format=format, method=method,
         cost_weighted=cost_weighted, max_atoms=max_atoms, seed=seed, jobs=jobs,
+        scheduler=scheduler,
     )  # fmt: skip
 
 
@@ -180,6 +185,7 @@ def select_structures(
     method: str = "cur",
     jobs: int = 1,
     format: str = "input.data",
+    scheduler: Optional[str] = None,
 ) -> StructureSelection:
     """``sfcompile select-structures`` for notebooks: ``n`` structures by CUR or FPS on their
     per-structure SF means (``text``: their lines, when ``data`` is a file)."""
@@ -189,7 +195,9 @@ def select_structures(
     checked = _checked(spec)
     plan = spec_plan(checked)
     opened, name, _ = data_source(data, format, plan.elements)
-    choice = choose(checked, plan, opened(), n, method=method, jobs=jobs, data_name=name)
+    choice = choose(
+        checked, plan, opened(), n, method=method, jobs=jobs, data_name=name, scheduler=scheduler
+    )
     text = None
     if isinstance(data, (str, os.PathLike)):
         text = copy_structures(os.fspath(data), format, choice.picks.indices)

@@ -15,16 +15,18 @@ work shrinks with it.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
 from ...build.generate import SymmetryFunction
+from ..cluster import ChunkProgress
 from ..cutoff_functions import FloatArray
 from ..neighbours import IntArray
 from ..parallel import geometry_of, map_chunks
-from ..search import NeighbourBudgetExceeded
+from ..search import StructureRefused
 from ..sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike, evaluate
 from ..stats import Plan, structure_error
 from .moments import Moments
@@ -127,7 +129,7 @@ def _structure_part(
             geometry, sfs, plan.cutoff_type, plan.alpha,
             max_pairs=plan.max_pairs, max_triplets=plan.max_triplets, centres=centres,
         )  # fmt: skip
-    except NeighbourBudgetExceeded as exc:
+    except StructureRefused as exc:
         raise structure_error(geometry, str(exc)) from None
     means: Dict[str, FloatArray] = {}
     for element, values in evaluation.values.items():
@@ -213,11 +215,17 @@ def collect(
     structures: Iterable[StructureLike],
     jobs: int = 1,
     progress: Optional[Progress] = None,
+    *,
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
 ) -> Part:
-    """Merge the parts of every chunk of ``structures``, in file order."""
+    """Merge the parts of every chunk of ``structures``, in file order (computed here, in
+    ``jobs`` processes or on the Dask cluster of ``scheduler``)."""
     total = Part.empty(job.plan)
-    for part in map_chunks(chunk_part, job, numbered(structures), jobs):
-        total.merge(part)
-        if progress is not None:
-            progress(total.structures, sum(total.seen.values()))
+    parts = map_chunks(chunk_part, job, numbered(structures), jobs, scheduler, chunk_progress)
+    with contextlib.closing(parts):  # an exception here stops the chunks in flight at once
+        for part in parts:
+            total.merge(part)
+            if progress is not None:
+                progress(total.structures, sum(total.seen.values()))
     return total

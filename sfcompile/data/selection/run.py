@@ -24,6 +24,7 @@ import numpy as np
 from ...build.generate import SymmetryFunction
 from ...build.pipeline import Checked
 from ...errors import Diagnostic, SfcompileError
+from ..cluster import ChunkProgress
 from ..cutoff_functions import FloatArray
 from ..limits import MAX_SELECTION_MEMORY
 from ..report import DEAD_THRESHOLD
@@ -186,9 +187,12 @@ def select(
     progress: Optional[Progress] = None,
     max_memory: int = MAX_SELECTION_MEMORY,
     data_name: str = "<data>",
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
 ) -> SelectionRun:
     """Rank and pick ``plan``'s SFs (the plan of ``checked``) on the structures ``open_data()``
-    yields (called twice when ``max_atoms`` draws a sample)."""
+    yields (called twice when ``max_atoms`` draws a sample: the sample is drawn here, the SFs
+    are evaluated here, in ``jobs`` processes or on the Dask cluster of ``scheduler``)."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
     _check_rule(checked, plan, rule)
@@ -196,7 +200,10 @@ def select(
     thresholds = None
     if max_atoms is not None:
         thresholds = draw_sample(open_data(), _central(plan), max_atoms, seed)
-    part = collect(Job(plan, thresholds, seed), open_data(), jobs, progress)
+    job = Job(plan, thresholds, seed)
+    part = collect(
+        job, open_data(), jobs, progress, scheduler=scheduler, chunk_progress=chunk_progress
+    )
     pools = _pools(checked)
     choices: Dict[str, ElementChoice] = {}
     problems: List[Diagnostic] = []

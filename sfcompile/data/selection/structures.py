@@ -14,6 +14,7 @@ cannot be copied unchanged and are refused.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import numpy as np
 from ...build.pipeline import Checked
 from ...errors import Diagnostic
 from ..ase_reader import xyz_frames
+from ..cluster import ChunkProgress
 from ..cutoff_functions import FloatArray
 from ..limits import MAX_SELECTION_MEMORY
 from ..parallel import map_chunks
@@ -46,26 +48,34 @@ class StructureChoice:
 
 def _summaries(
     job: Job, structures: Iterable[StructureLike], jobs: int, progress: Optional[Progress],
-    max_memory: int,
+    max_memory: int, scheduler: Optional[str], chunk_progress: Optional[ChunkProgress],
 ) -> Tuple[List[Tuple[int, Dict[str, FloatArray]]], Dict[int, int]]:  # fmt: skip
     width = sum(len(sfs) for sfs in job.plan.sfs.values())
     rows: List[Tuple[int, Dict[str, FloatArray]]] = []
     done = atoms = 0
     sizes: Dict[int, int] = {}
-    for part in map_chunks(chunk_part, job, _counted(structures, sizes), jobs):
-        rows += part.summaries
-        done += part.structures
-        atoms += sum(part.seen.values())
-        need = 3 * 8 * width * len(rows)  # the matrix, standardised and orthogonalised copies
-        if need > max_memory:
-            raise SelectionError([Diagnostic("error", (
-                f"the structures x SFs matrix would exceed {max_memory / 2**20:,.0f} MiB "
-                f"(already {need / 2**20:,.0f} MiB after {len(rows)} structures, {width} SFs "
-                "each): select from part of the data, use a spec with fewer SFs, or raise "
-                "--max-memory"), "<select-structures>")])  # fmt: skip
-        if progress is not None:
-            progress(done, atoms)
+    parts = map_chunks(
+        chunk_part, job, _counted(structures, sizes), jobs, scheduler, chunk_progress
+    )
+    with contextlib.closing(parts):
+        for part in parts:
+            rows += part.summaries
+            done += part.structures
+            atoms += sum(part.seen.values())
+            _check_memory(width, len(rows), max_memory)
+            if progress is not None:
+                progress(done, atoms)
     return rows, sizes
+
+
+def _check_memory(width: int, structures: int, max_memory: int) -> None:
+    need = 3 * 8 * width * structures  # the matrix, standardised and orthogonalised copies
+    if need > max_memory:
+        raise SelectionError([Diagnostic("error", (
+            f"the structures x SFs matrix would exceed {max_memory / 2**20:,.0f} MiB "
+            f"(already {need / 2**20:,.0f} MiB after {structures} structures, {width} SFs "
+            "each): select from part of the data, use a spec with fewer SFs, or raise "
+            "--max-memory"), "<select-structures>")])  # fmt: skip
 
 
 def _counted(structures: Iterable[StructureLike], sizes: Dict[int, int]) -> Iterable[Any]:
@@ -108,10 +118,15 @@ def select_structures(
     progress: Optional[Progress] = None,
     max_memory: int = MAX_SELECTION_MEMORY,
     data_name: str = "<data>",
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
 ) -> StructureChoice:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
-    rows, sizes = _summaries(Job(plan, summaries=True), structures, jobs, progress, max_memory)
+    rows, sizes = _summaries(
+        Job(plan, summaries=True), structures, jobs, progress, max_memory, scheduler,
+        chunk_progress,
+    )  # fmt: skip
     if count > len(rows):
         raise SelectionError([Diagnostic("error", (
             f"-n {count}: {data_name} has only {len(rows)} structures; ask for at most "
