@@ -26,6 +26,7 @@ from .search import StructureRefused, check_budget, molecule_pairs
 class CoincidentAtoms(StructureRefused):
     """Two atoms of a structure at (nearly) the same position."""
 
+
 IntArray = npt.NDArray[np.int64]
 
 
