@@ -68,50 +68,32 @@ def _filters(generated: GeneratedSet) -> List[Tuple[str, str]]:
     return [(key, str(getattr(s, key))) for key in keys if getattr(s, key) is not None]
 
 
-def _tuple_arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
-    """Rule "list": one array per parameter, one value per tuple (the i-th values of every
-    array make the i-th line)."""
-    array = formatting.overview_array
-    if generated.windows is not None:
-        rows = [
-            ("r_lower", array([w[0] for w in generated.windows])),
-            ("r_cutoff", array([w[1] for w in generated.windows])),
-        ]
-        if generated.angles:
-            rows += [
-                ("theta_left", array([a[0] for a in generated.angles])),
-                ("theta_right", array([a[1] for a in generated.angles])),
-            ]
-        return rows + [("subtype", str(list(generated.subtypes or ())))]
-    assert generated.grid is not None
-    rows = [("r_shift", array(generated.grid.r_shift)), ("eta", array(generated.grid.eta))]
-    if generated.lambdas is not None and generated.zetas is not None:
-        rows += [("zeta", array(generated.zetas)), ("lambda", array(generated.lambdas))]
-    return rows
-
-
 def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
+    """The parameter arrays of the overview: the grids of a product (``r_shift_grid``, ...), or
+    for rule "list" one value per tuple (``r_shift``, ...: the i-th values make the i-th line)."""
     array = formatting.overview_array
-    if generated.tuples:
-        return _tuple_arrays(generated)
+    grid = "" if generated.tuples else "_grid"
+    plural = "" if generated.tuples else "s"
     if generated.windows is not None:
         rows = [
-            ("r_lower_grid", array([w[0] for w in generated.windows])),
-            ("r_cutoff_grid", array([w[1] for w in generated.windows])),
+            (f"r_lower{grid}", array([w[0] for w in generated.windows])),
+            (f"r_cutoff{grid}", array([w[1] for w in generated.windows])),
         ]
         if generated.angles:
             rows += [
                 ("theta_left", array([a[0] for a in generated.angles])),
                 ("theta_right", array([a[1] for a in generated.angles])),
             ]
-        return rows + [("subtypes", str(list(generated.subtypes or ())))]
+        return rows + [(f"subtype{plural}", str(list(generated.subtypes or ())))]
     assert generated.grid is not None
     rows = [
-        ("r_shift_grid", array(generated.grid.r_shift)),
-        ("eta_grid", array(generated.grid.eta)),
+        (f"r_shift{grid}", array(generated.grid.r_shift)),
+        (f"eta{grid}", array(generated.grid.eta)),
     ]
     if generated.lambdas is not None and generated.zetas is not None:
-        rows += [("lambdas", array(generated.lambdas)), ("zetas", array(generated.zetas))]
+        angular = [(f"lambda{plural}", array(generated.lambdas)),
+                   (f"zeta{plural}", array(generated.zetas))]  # fmt: skip
+        rows += angular[::-1] if generated.tuples else angular  # a tuple reads (zeta, lambda)
     return rows
 
 
