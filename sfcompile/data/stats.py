@@ -37,6 +37,7 @@ from ..spec.elements import ATOMIC_NUMBER
 from .cluster import ChunkProgress
 from .cutoff_functions import FloatArray
 from .limits import MAX_PAIRS, MAX_TRIPLETS
+from .neighbours import IntArray
 from .parallel import map_chunks
 from .search import StructureRefused
 from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
@@ -228,13 +229,16 @@ def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     return totals
 
 
-def evaluate_planned(plan: Plan, geometry: Geometry) -> Evaluation:
-    """The plan's SFs on one structure; a structure beyond the budgets is a located error."""
+def evaluate_planned(
+    plan: Plan, geometry: Geometry, centres: Optional[Dict[str, IntArray]] = None
+) -> Evaluation:
+    """The plan's SFs on one structure (``centres``: only these atoms of each element, see
+    :func:`.sfvalues.evaluate`); a structure the engine refuses is a located error."""
     sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
     try:
         return evaluate(
             geometry, sfs, plan.cutoff_type, plan.alpha,
-            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets,
+            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets, centres=centres,
         )  # fmt: skip
     except StructureRefused as exc:
         raise structure_error(geometry, str(exc)) from None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -26,9 +27,8 @@ from ..cluster import ChunkProgress
 from ..cutoff_functions import FloatArray
 from ..neighbours import IntArray
 from ..parallel import geometry_of, map_chunks
-from ..search import StructureRefused
-from ..sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike, evaluate
-from ..stats import Plan, structure_error
+from ..sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike
+from ..stats import Plan, evaluate_planned
 from .moments import Moments
 
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far
@@ -56,6 +56,12 @@ class Job:
     thresholds: Optional[Dict[str, float]] = None  # keep atoms with key <= this; None: all
     seed: int = 0
     summaries: bool = False
+
+    @cached_property
+    def term_keys(self) -> Dict[str, List[TermKey]]:
+        """Per central element, the term key of each of its SFs (once per run, not per
+        structure)."""
+        return {e: [term_key(sf) for sf in sfs] for e, sfs in self.plan.sfs.items()}
 
 
 @dataclass
@@ -123,21 +129,14 @@ def _structure_part(
         centres = {
             e: np.flatnonzero((symbols == e) & (keys <= t)) for e, t in job.thresholds.items()
         }
-    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
-    try:
-        evaluation = evaluate(
-            geometry, sfs, plan.cutoff_type, plan.alpha,
-            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets, centres=centres,
-        )  # fmt: skip
-    except StructureRefused as exc:
-        raise structure_error(geometry, str(exc)) from None
+    evaluation = evaluate_planned(plan, geometry, centres)
     means: Dict[str, FloatArray] = {}
     for element, values in evaluation.values.items():
         rows[element].append(values)
         part.used[element] = part.used.get(element, 0) + len(values)
         if len(values):
             chosen = centres[element] if centres is not None else np.flatnonzero(symbols == element)
-            part.terms[element] += _costs(plan, element, evaluation, chosen)
+            part.terms[element] += _costs(job.term_keys[element], evaluation, chosen)
             means[element] = values.mean(axis=0)
     for element in geometry.elements:
         part.seen[element] = part.seen.get(element, 0) + 1
@@ -146,9 +145,8 @@ def _structure_part(
     part.structures += 1
 
 
-def _costs(plan: Plan, element: str, evaluation: Evaluation, centres: IntArray) -> FloatArray:
-    """Per SF of ``element``: the neighbour terms it sums over for these atoms."""
-    keys = [term_key(sf) for sf in plan.sfs[element]]
+def _costs(keys: List[TermKey], evaluation: Evaluation, centres: IntArray) -> FloatArray:
+    """Per SF (``keys``: their term keys): the neighbour terms it sums over for these atoms."""
     counts: Dict[float, IntArray] = {}
     found: Dict[TermKey, float] = {}
     for key in dict.fromkeys(keys):
