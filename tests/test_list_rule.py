@@ -294,3 +294,30 @@ def test_selection_table_rejections(tmp_path: Path) -> None:
         "spec.toml:21:1: error: selection.elements.C: 'C' is not one of the spec's elements "
         "['H', 'O']",
     ]
+
+
+def test_product_keys_beside_a_polynomial_list_are_refused(tmp_path: Path) -> None:
+    spec = """\
+elements = ["H", "O"]
+cutoff = 6.0
+
+[[sets]]
+type = "poly_angular_wide"
+rule = "list"
+angles = [[0, 90]]
+subtypes = ["p3"]
+params = [{r_lower = -3.0, r_cutoff = 3.0, theta_left = 0, theta_right = 90}]
+"""
+    assert rejected(run(tmp_path, spec)) == [
+        "spec.toml:7:1: error: sets[0].angles: key 'angles' does not apply to rule 'list': give "
+        "theta_left and theta_right in each of params",
+        "spec.toml:8:1: error: sets[0].subtypes: key 'subtypes' does not apply to rule 'list': "
+        "give subtype in each of params",
+    ]
+
+
+def test_a_control_character_in_the_selection_stays_inside_its_comment_line() -> None:
+    spec = SELECTED.replace('pool = "pool.toml"', 'pool = "pool\\nsymfunction_short H 2 H 1 0 6"')
+    header = sfcompile.compile_spec(spec).split("\n\n")[0].splitlines()
+    assert all(line.startswith("#") for line in header)
+    assert "# pool: pool\\nsymfunction_short H 2 H 1 0 6 (sha256 " in "\n".join(header)

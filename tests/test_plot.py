@@ -306,3 +306,23 @@ def test_a_panel_of_gaussian_and_polynomial_angular_sfs_gets_styles() -> None:
     colours, styles = _angular_styles(curves)
     assert styles == ["-", "--", "-", ":"]
     assert colours[0] == colours[1] and len({colours[0], colours[2], colours[3]}) == 3
+
+
+def test_a_report_nested_too_deeply_or_too_large_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sfcompile.data.selection import report_file
+
+    with pytest.raises(DataError) as caught:
+        parse_selection("[" * 100_000 + "]" * 100_000, "deep.json")
+    assert [d.format() for d in caught.value.diagnostics] == [
+        "deep.json: error: not a selection report: arrays or objects nested too deeply"
+    ]
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(REPORT) + " " * 3 * 2**20)
+    monkeypatch.setattr(report_file, "MAX_REPORT_BYTES", 2**20)
+    with pytest.raises(DataError) as caught:
+        report_file.read_selection(path)
+    assert [d.format() for d in caught.value.diagnostics] == [
+        f"{path}: error: 3 MiB is too large for a selection report (at most 1 MiB)"
+    ]

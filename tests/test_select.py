@@ -532,3 +532,60 @@ def test_gzip_data_gives_the_same_selection(in_tmp_path: None) -> None:
     packed = sfcompile.select(SMALL, "h2o.data.gz", per_element=6)
     assert packed.lines == plain.lines and packed.curve == plain.curve
     assert 'data = "h2o.data.gz"' in packed.spec_text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--per-element", "2", "--seed", "-1"],
+            "argument --seed: expected an integer >= 0, got -1",
+        ),
+        (
+            ["--per-element", "2", "--seed", "x"],
+            "argument --seed: expected an integer >= 0, got 'x'",
+        ),
+        (["--count", "H=2,H=3"], "argument --count: element 'H' is given twice"),
+        (["--count", "H=0"], "argument --count: expected a positive integer, got 0"),
+        (["--fraction", "0"], "argument --fraction: expected a fraction in (0, 1], got 0"),
+        (["--fraction", "half"], "argument --fraction: expected a number, got 'half'"),
+        (
+            ["--max-unexplained", "1"],
+            "argument --max-unexplained: expected a fraction in [0, 1), got 1",
+        ),
+        (
+            ["--per-element", "2", "--fraction", "0.5"],
+            "argument --fraction: not allowed with argument --per-element",
+        ),
+    ],
+)
+def test_option_values_are_usage_errors(small_pool: str, args: List[str], message: str) -> None:
+    code, out, err = run_select(small_pool, "--data", str(H2O), *args)
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == f"sfcompile select: error: {message}"
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({}, "give exactly one size rule: per_element, counts, fraction or max_unexplained"),
+        (
+            {"per_element": 2, "fraction": 0.5},
+            "give exactly one size rule: per_element, counts, fraction or max_unexplained",
+        ),
+        ({"fraction": 1.5}, "fraction must be in (0, 1], not 1.5"),
+        ({"max_unexplained": 1.0}, "max_unexplained must be in [0, 1), not 1.0"),
+        ({"per_element": 0}, "a number of SFs must be a positive integer, not 0"),
+        ({"count": {"H": 2.5}}, "a number of SFs must be a positive integer, not 2.5"),
+    ],
+)
+def test_the_api_refuses_a_bad_size_rule(rule: Dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        sfcompile.select(SMALL, H2O, **rule)
+    assert str(caught.value) == message
+
+
+def test_the_api_refuses_an_unknown_method() -> None:
+    with pytest.raises(ValueError) as caught:
+        sfcompile.select(SMALL, H2O, per_element=2, method="pca")
+    assert str(caught.value) == "unknown method 'pca'; expected one of cur, fps"

@@ -167,3 +167,43 @@ def test_a_format_that_cannot_be_copied_unchanged_is_refused_first() -> None:
         "one of them first"
     ]
     assert not Path("s.traj").exists()
+
+
+def test_the_structures_matrix_over_the_memory_limit_is_refused() -> None:
+    Path("big.data").write_text(QM9.read_text() * 50)  # 500 structures
+    code, out, err = run("--data", "big.data", "-n", "2", "-o", "s.data", "--max-memory", "1")
+    assert (code, out) == (2, "")
+    plan = spec_plan(check(load(SPEC)))
+    width = sum(len(sfs) for sfs in plan.sfs.values())  # every SF's mean, per structure
+    assert err.splitlines() == [
+        f"<select-structures>: error: the structures x SFs matrix would exceed 1 MiB (already "
+        f"{3 * 8 * width * structures_at_refusal(width) / 2**20:,.0f} MiB after "
+        f"{structures_at_refusal(width)} structures, {width} SFs each): select from part of the "
+        "data, use a spec with fewer SFs, or raise --max-memory",
+    ]
+    assert not Path("s.data").exists()
+
+
+def structures_at_refusal(width: int) -> int:
+    """Where the budget (1 MiB for 3 copies of 8-byte values) is first exceeded: the check
+    runs after each chunk (whole structures, at least 512 atoms)."""
+    sizes = [len(s.elements) for s in sfcompile.read_structures(QM9)] * 50
+    done = atoms = 0
+    for n in sizes:
+        done, atoms = done + 1, atoms + n
+        if atoms >= 512:
+            if 3 * 8 * width * done > 2**20:
+                return done
+            atoms = 0
+    raise AssertionError("never refused")
+
+
+def test_structures_that_the_summaries_cannot_tell_apart_are_refused() -> None:
+    one = blocks(QM9.read_text())[0]
+    Path("same.data").write_text(one * 3)
+    code, out, err = run("--data", "same.data", "-n", "2", "-o", "s.data")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        "same.data: error: the per-structure SF means do not vary over the 3 structures of "
+        "same.data: nothing to tell the structures apart by"
+    ]

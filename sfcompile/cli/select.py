@@ -64,6 +64,16 @@ def _fraction(low_open: bool) -> Callable[[str], float]:
     return parse
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     spec_argument(parser)
     data_arguments(parser)
@@ -94,7 +104,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-atoms", type=positive_int, metavar="M", help="a random sample of M atoms per element"
     )
     parser.add_argument(
-        "--seed", type=int, default=0, metavar="S", help="seed of the --max-atoms sample (0)"
+        "--seed", type=_seed, default=0, metavar="S", help="seed of the --max-atoms sample (0)"
     )
     spec_checks(parser)
 
@@ -111,9 +121,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     checked = checked_spec(args, stderr, "nothing selected")
     if checked is None:
-        return EXIT_ERROR
-    if args.seed < 0:
-        print("sfcompile select: error: --seed must be >= 0", file=stderr)
         return EXIT_ERROR
     rule = SizeRule(args.per_element, args.count, args.fraction, args.max_unexplained)
     progress = progress_for(stderr, NAME)
