@@ -158,13 +158,14 @@ def test_more_structures_than_the_data_has_is_refused() -> None:
     assert Path("subset.data").read_text() == "old\n"
 
 
-def test_a_format_that_cannot_be_copied_unchanged_is_refused_first() -> None:
-    code, out, err = run("--data", "x.traj", "--format", "traj", "-n", "2", "-o", "s.traj")
+@pytest.mark.parametrize("format", ["traj", "ase"])
+def test_a_format_that_cannot_be_copied_unchanged_is_refused_first(format: str) -> None:
+    code, out, err = run("--data", "x.traj", "--format", format, "-n", "2", "-o", "s.traj")
     assert (code, out) == (2, "")
     assert err.splitlines() == [
         "x.traj: error: select-structures copies the chosen structures unchanged, which it can "
-        "do for input.data and (extended) XYZ files, not for format 'traj'; convert the data to "
-        "one of them first"
+        f"do for input.data and (extended) XYZ files, not for format {format!r}; convert the "
+        "data to one of them first"
     ]
     assert not Path("s.traj").exists()
 

@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..data.selection.report import to_json
     from ..data.selection.structures import (
         copy_structures,
+        copyable_as,
         format_structures_text,
         output_bytes,
         select_structures,
@@ -69,8 +70,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         spec_plan(checked), max_pairs=args.max_neighbours, max_triplets=args.max_triplets
     )
     name = os.path.basename(args.data)
-    if args.format not in ("input.data", "xyz", "extxyz", "ase"):
-        copy_structures(args.data, args.format, [])  # refuses before any work is done
+    copyable_as(args.data, args.format)  # a format that cannot be copied: refused before any work
     progress = progress_for(stderr, NAME)
     try:
         structures = read_structures(args.data, args.format, known_elements=plan.elements)

@@ -166,18 +166,26 @@ def _xyz_spans(path: str, lines: List[bytes]) -> List[Tuple[int, int]]:
     return spans
 
 
+def copyable_as(path: str, format: str) -> str:
+    """How structures of this file can be copied unchanged ("input.data" or "xyz"); DataError
+    for any other format (so that it is refused before any work)."""
+    if format == "input.data":
+        return format
+    if format in ("xyz", "extxyz") or (
+        format == "ase" and path.lower().endswith((".xyz", ".extxyz"))
+    ):
+        return "xyz"
+    raise error(path, None, None, (
+        f"select-structures copies the chosen structures unchanged, which it can do for "
+        f"input.data and (extended) XYZ files, not for format {format!r}; convert the data "
+        "to one of them first"))  # fmt: skip
+
+
 def copy_structures(path: str, format: str, numbers: Iterable[int]) -> bytes:
     """The text of the structures ``numbers`` (0-based) of a data file, unchanged, in file
     order; DataError for formats that cannot be copied unchanged."""
     wanted = sorted(set(numbers))
-    xyz = format in ("xyz", "extxyz") or (
-        format in ("ase",) and path.lower().endswith((".xyz", ".extxyz"))
-    )
-    if format != "input.data" and not xyz:
-        raise error(path, None, None, (
-            f"select-structures copies the chosen structures unchanged, which it can do for "
-            f"input.data and (extended) XYZ files, not for format {format!r}; convert the data "
-            "to one of them first"))  # fmt: skip
+    xyz = copyable_as(path, format) == "xyz"
     with open(path, "rb") as stream:
         raw = stream.read()
     if raw[:2] == b"\x1f\x8b":
