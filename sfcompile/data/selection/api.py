@@ -58,21 +58,18 @@ def structures_sha256(structures: Iterable[StructureLike]) -> str:
 
 def data_source(
     data: Data, format: str, elements: Sequence[str]
-) -> Tuple[Callable[[], Iterable[StructureLike]], str, str]:
-    """How to (re)read the data, its name and its sha256."""
+) -> Tuple[Callable[[], Iterable[StructureLike]], str, Callable[[], str]]:
+    """How to (re)read the data, its name, and how to get its sha256 (once it has been read:
+    a file that cannot be read is reported, located, by the reader)."""
     if isinstance(data, (str, os.PathLike)):
         path = data
 
         def opened() -> Iterable[StructureLike]:
             return read_structures(path, format, known_elements=elements)
 
-        try:
-            digest = file_sha256(path)
-        except OSError:
-            digest = ""  # the reader reports the file, located, when it is opened
-        return opened, os.path.basename(os.fspath(path)), digest
+        return opened, os.path.basename(os.fspath(path)), lambda: file_sha256(path)
     structures = list(data)
-    return (lambda: structures), "<structures>", structures_sha256(structures)
+    return (lambda: structures), "<structures>", lambda: structures_sha256(structures)
 
 
 def run_select(
@@ -97,16 +94,14 @@ def run_select(
     """The selection, its spec text (``output_name``: the file it will be written to, named in
     the spec's comment), lines, curves and report."""
     plan = dataclasses.replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
-    opened, data_name, data_sha256 = data_source(data, format, plan.elements)
+    opened, data_name, digest = data_source(data, format, plan.elements)
     run = select(
         checked, plan, opened, rule, method=method, cost_weighted=cost_weighted,
         max_atoms=max_atoms, seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
         data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress,
     )  # fmt: skip
     source = checked.loaded.source
-    if not data_sha256:  # unreadable, yet read: cannot happen, but never write a bad table
-        data_sha256 = "0" * 64
-    table = selection_table(run, source.file_name, source.sha256, data_name, data_sha256)
+    table = selection_table(run, source.file_name, source.sha256, data_name, digest())
     chosen = [sf for choice in run.elements.values() for sf in choice.chosen]
     total = sum(len(c.pool) for c in run.elements.values())
     preamble = [
