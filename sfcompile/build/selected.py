@@ -72,8 +72,7 @@ def _groups(generated: Sequence[GeneratedSet], chosen: Iterable[SymmetryFunction
             rows = tuple(by_set[s].rows[r] for s, r in ordered)
             group = groups.setdefault((place, rows), _Group(place, rows, ordered))
             group.combinations.append(combination)
-    first = {id(g): min(locations_of(g, by_set)) for g in groups.values()}
-    return sorted(groups.values(), key=lambda g: first[id(g)])
+    return sorted(groups.values(), key=lambda g: min(locations_of(g, by_set)))
 
 
 def locations_of(group: _Group, by_set: Dict[int, GeneratedSet]) -> List[Tuple[int, int, int]]:
