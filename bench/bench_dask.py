@@ -30,8 +30,8 @@ from typing import Any, List
 import numpy as np
 from _common import measure_side_by_side, sfcompile_command  # bench/ is on sys.path
 
-from sfcompile.data.parallel import map_chunks
-from sfcompile.data.sfvalues import Geometry
+from sfcompile.engine.parallel import map_chunks
+from sfcompile.engine.sfvalues import Geometry
 
 HERE = Path(__file__).resolve().parent
 WORKLOAD = HERE / "data" / "cu2s-20"
@@ -95,7 +95,7 @@ def whole_runs(address: str, size: int, runs: int, tmp: Path) -> None:
 
 
 def _read(path: Path) -> Any:
-    from sfcompile.data.structures import read_input_data
+    from sfcompile.readers.structures import read_input_data
 
     return read_input_data(path)
 

@@ -54,10 +54,10 @@ def timing(program: List[str], tmp: Path, sizes: List[int], runs: int) -> None:
 
 def quality() -> None:
     import sfcompile
+    from sfcompile.analysis.stats import spec_plan
     from sfcompile.build.pipeline import check, load
-    from sfcompile.data.selection.collect import Job, collect
-    from sfcompile.data.selection.greedy import unexplained_curve
-    from sfcompile.data.stats import spec_plan
+    from sfcompile.selection.collect import Job, collect
+    from sfcompile.selection.greedy import unexplained_curve
 
     checked = check(load(POOL))
     runs = {m: sfcompile.select(checked, DATA, per_element=30, method=m) for m in ("cur", "fps")}

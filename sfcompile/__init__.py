@@ -31,18 +31,18 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
     "check_file": ("sfcompile.inputnn.managed", "check_file"),
     "import_input_nn": ("sfcompile.inputnn.importer", "import_input_nn"),
     "read_input_nn": ("sfcompile.inputnn.reader", "read_input_nn"),
-    "DataError": ("sfcompile.data.structures", "DataError"),
-    "Structure": ("sfcompile.data.structures", "Structure"),
-    "read_input_data": ("sfcompile.data.structures", "read_input_data"),
-    "read_with_ase": ("sfcompile.data.ase_reader", "read_with_ase"),
-    "read_structures": ("sfcompile.data.formats", "read_structures"),
-    "Geometry": ("sfcompile.data.sfvalues", "Geometry"),
-    "compute": ("sfcompile.data.sfvalues", "compute"),
-    "select": ("sfcompile.data.selection.api", "select_sfs"),
-    "select_structures": ("sfcompile.data.selection.api", "select_structures"),
-    "SelectionResult": ("sfcompile.data.selection.api", "SelectionResult"),
-    "StructureSelection": ("sfcompile.data.selection.api", "StructureSelection"),
-    "SelectionError": ("sfcompile.data.selection.run", "SelectionError"),
+    "DataError": ("sfcompile.readers.structures", "DataError"),
+    "Structure": ("sfcompile.readers.structures", "Structure"),
+    "read_input_data": ("sfcompile.readers.structures", "read_input_data"),
+    "read_with_ase": ("sfcompile.readers.ase_reader", "read_with_ase"),
+    "read_structures": ("sfcompile.readers.formats", "read_structures"),
+    "Geometry": ("sfcompile.engine.sfvalues", "Geometry"),
+    "compute": ("sfcompile.engine.sfvalues", "compute"),
+    "select": ("sfcompile.selection.api", "select_sfs"),
+    "select_structures": ("sfcompile.selection.api", "select_structures"),
+    "SelectionResult": ("sfcompile.selection.api", "SelectionResult"),
+    "StructureSelection": ("sfcompile.selection.api", "StructureSelection"),
+    "SelectionError": ("sfcompile.selection.run", "SelectionError"),
 }
 
 __all__ = [
@@ -72,15 +72,15 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .build.ordering import n2p2_index_map
     from .build.pipeline import SpecWarning, check, compile_spec, load
     from .build.pipeline import load as load_spec
-    from .data.ase_reader import read_with_ase
-    from .data.formats import read_structures
-    from .data.selection.api import SelectionResult, StructureSelection, select_structures
-    from .data.selection.api import select_sfs as select
-    from .data.selection.run import SelectionError
-    from .data.sfvalues import Geometry, compute
-    from .data.structures import DataError, Structure, read_input_data
+    from .engine.sfvalues import Geometry, compute
     from .errors import Diagnostic, SfcompileError, SpecError
     from .inputnn.importer import import_input_nn
     from .inputnn.managed import check_file, update_file
     from .inputnn.reader import read_input_nn
     from .legacy import SymFuncParamGenerator
+    from .readers.ase_reader import read_with_ase
+    from .readers.formats import read_structures
+    from .readers.structures import DataError, Structure, read_input_data
+    from .selection.api import SelectionResult, StructureSelection, select_structures
+    from .selection.api import select_sfs as select
+    from .selection.run import SelectionError

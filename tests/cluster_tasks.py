@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import List, Tuple
 
-from sfcompile.data.sfvalues import Geometry
-from sfcompile.data.stats import Plan, Totals, chunk_totals
+from sfcompile.analysis.stats import Plan, Totals, chunk_totals
+from sfcompile.engine.sfvalues import Geometry
 
 
 def numbers_slow_first(delay: float, chunk: List[Geometry]) -> Tuple[List[int], float]:

@@ -20,13 +20,13 @@ from typing import Any, Iterator, List, Tuple
 
 import pytest
 
+from sfcompile.analysis.report import scaling_data
+from sfcompile.analysis.stats import Plan, Totals, collect, spec_plan
 from sfcompile.cli import main
-from sfcompile.data import cluster as cluster_module
-from sfcompile.data.parallel import map_chunks
-from sfcompile.data.report import scaling_data
-from sfcompile.data.stats import Plan, Totals, collect, spec_plan
-from sfcompile.data.structures import read_input_data
+from sfcompile.engine import cluster as cluster_module
+from sfcompile.engine.parallel import map_chunks
 from sfcompile.inputnn.importer import import_input_nn
+from sfcompile.readers.structures import read_input_data
 
 from . import cluster_tasks
 from .conftest import REPO

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 import sfcompile
 from sfcompile import SfcompileError
-from sfcompile.data.selection.report_file import parse_selection
-from sfcompile.data.structures import read_input_data
 from sfcompile.inputnn.importer import import_input_nn
 from sfcompile.inputnn.reader import read_input_nn
+from sfcompile.readers.structures import read_input_data
+from sfcompile.selection.report_file import parse_selection
 
 from .conftest import DATA, REPO
 
@@ -105,7 +105,7 @@ def test_input_data_reader(text: str) -> None:
 def test_stats_on_mutated_data(text: str) -> None:
     """The whole engine on damaged data (coordinates changed, atoms moved): a result or a
     located error."""
-    from sfcompile.data.stats import collect, spec_plan
+    from sfcompile.analysis.stats import collect, spec_plan
 
     checked = sfcompile.check(sfcompile.load(SPEC_FOR_DATA))
     with contextlib.suppress(SfcompileError):
@@ -157,7 +157,7 @@ def test_selection_report_reader(text: str) -> None:
 def test_select_on_mutated_data(text: str) -> None:
     """The selection on damaged data: a spec that compiles to a subset of the pool, or a
     located error."""
-    from sfcompile.data.selection.api import select_sfs
+    from sfcompile.selection.api import select_sfs
 
     structures: List[Any] = []
     with contextlib.suppress(SfcompileError):  # the structures before any damage

@@ -16,15 +16,15 @@ import numpy as np
 import pytest
 
 from sfcompile._compat import loads
+from sfcompile.analysis.radii import COVALENT_RADIUS
+from sfcompile.analysis.report import findings
+from sfcompile.analysis.starter import guess_units, starter_spec
+from sfcompile.analysis.stats import collect, spec_plan
+from sfcompile.analysis.survey import SEARCH, Survey, survey
 from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
-from sfcompile.data.neighbours import neighbour_list
-from sfcompile.data.radii import COVALENT_RADIUS
-from sfcompile.data.report import findings
-from sfcompile.data.starter import guess_units, starter_spec
-from sfcompile.data.stats import collect, spec_plan
-from sfcompile.data.structures import read_input_data
-from sfcompile.data.survey import SEARCH, Survey, survey
+from sfcompile.engine.neighbours import neighbour_list
+from sfcompile.readers.structures import read_input_data
 from sfcompile.spec.elements import SYMBOLS
 
 DATA = Path(__file__).parent / "data" / "datasets"

@@ -18,16 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sfcompile.build.generate import SymmetryFunction as SF
-from sfcompile.data import neighbours, sfvalues
-from sfcompile.data.neighbours import (
+from sfcompile.engine import neighbours, sfvalues
+from sfcompile.engine.neighbours import (
     PairTable,
     chunks,
     pair_blocks,
     triplet_blocks,
     triplet_rows,
 )
-from sfcompile.data.sfvalues import EvaluationError, Geometry, compute
-from sfcompile.data.structures import read_input_data
+from sfcompile.engine.sfvalues import EvaluationError, Geometry, compute
+from sfcompile.readers.structures import read_input_data
 
 from . import bruteforce
 from .conftest import DATA

@@ -2,9 +2,9 @@
 start-up path of the command line stays light.
 
 Layers, lowest first: the top-level utilities (errors, _compat, writer, resources), spec/, build/,
-then inputnn/ and data/ (side by side: neither imports the other), then legacy and plot/ (the
-figures, over data/), then cli/. The
-package root's ``__init__`` may name anything (lazily).
+then inputnn/, readers/ and engine/ (side by side: none imports another), then analysis/ and
+legacy/, then selection/, then plot/ (the figures, over analysis/), then cli/. The package root's
+``__init__`` may name anything (lazily).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import pytest
 from .conftest import REPO
 
 PACKAGE = REPO / "sfcompile"
-LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "data": 3, "legacy": 4, "plot": 4}
-LAYER["cli"] = 5
+LAYER = {"utilities": 0, "spec": 1, "build": 2, "inputnn": 3, "readers": 3, "engine": 3}
+LAYER.update({"analysis": 4, "legacy": 4, "selection": 5, "plot": 6})
+LAYER["cli"] = 7
 UTILITIES = {"errors", "_compat", "_gc", "_version", "writer", "resources"}
 
 
@@ -115,7 +116,7 @@ def test_no_import_cycles() -> None:
         (["--version"], ["matplotlib"]),
         (
             ["compile", "SPEC"],
-            ["numpy", "matplotlib", "sfcompile.data.sfvalues", "sfcompile.inputnn.reader", "dask",
+            ["numpy", "matplotlib", "sfcompile.engine.sfvalues", "sfcompile.inputnn.reader", "dask",
              "distributed"],
         ),
         (["stats", "CU2S", "--data", "DATA"], ["dask", "distributed"]),  # only for --scheduler

@@ -16,14 +16,14 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
+from sfcompile.analysis.distributions import collect_distributions
+from sfcompile.analysis.shapes import angular_panels, radial_panels
+from sfcompile.analysis.stats import spec_plan
 from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
-from sfcompile.data.distributions import collect_distributions
-from sfcompile.data.selection.report_file import parse_selection
-from sfcompile.data.shapes import angular_panels, radial_panels
-from sfcompile.data.stats import spec_plan
-from sfcompile.data.structures import DataError, read_input_data
 from sfcompile.plot import figures
+from sfcompile.readers.structures import DataError, read_input_data
+from sfcompile.selection.report_file import parse_selection
 
 DATA = Path(__file__).parent / "data" / "datasets"
 CU2S = DATA / "cu2s-3.data"
@@ -293,7 +293,7 @@ def test_data_with_unknown_elements_is_refused_with_its_location(spec_file: Path
 
 def test_a_panel_of_gaussian_and_polynomial_angular_sfs_gets_styles() -> None:
     """Colour by zeta and dashes for lambda = -1; polynomial curves beside them dotted."""
-    from sfcompile.data.shapes import Curve
+    from sfcompile.analysis.shapes import Curve
     from sfcompile.plot.figures import _angular_styles
 
     zero = np.zeros(2)
@@ -311,7 +311,7 @@ def test_a_panel_of_gaussian_and_polynomial_angular_sfs_gets_styles() -> None:
 def test_a_report_nested_too_deeply_or_too_large_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sfcompile.data.selection import report_file
+    from sfcompile.selection import report_file
 
     with pytest.raises(DataError) as caught:
         parse_selection("[" * 100_000 + "]" * 100_000, "deep.json")

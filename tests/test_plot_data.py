@@ -11,10 +11,7 @@ from typing import Dict, List, Tuple
 import numpy as np
 import pytest
 
-from sfcompile.build import formatting
-from sfcompile.build.generate import SymmetryFunction
-from sfcompile.build.pipeline import check, load
-from sfcompile.data.distributions import (
+from sfcompile.analysis.distributions import (
     ANGLE_BINS,
     PAIR_BINS,
     VALUE_BINS,
@@ -22,11 +19,14 @@ from sfcompile.data.distributions import (
     collect_distributions,
     value_bins,
 )
-from sfcompile.data.neighbours import neighbour_list
-from sfcompile.data.sfvalues import compute
-from sfcompile.data.shapes import Panel, angular_panels, radial_panels
-from sfcompile.data.stats import Plan, make_plan, spec_plan
-from sfcompile.data.structures import read_input_data
+from sfcompile.analysis.shapes import Panel, angular_panels, radial_panels
+from sfcompile.analysis.stats import Plan, make_plan, spec_plan
+from sfcompile.build import formatting
+from sfcompile.build.generate import SymmetryFunction
+from sfcompile.build.pipeline import check, load
+from sfcompile.engine.neighbours import neighbour_list
+from sfcompile.engine.sfvalues import compute
+from sfcompile.readers.structures import read_input_data
 
 DATA = Path(__file__).parent / "data" / "datasets"
 

@@ -20,12 +20,12 @@ import numpy as np
 import pytest
 
 import sfcompile
+from sfcompile.analysis.stats import spec_plan
 from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
-from sfcompile.data.selection.collect import Job, atom_keys, collect, term_key
-from sfcompile.data.selection.greedy import select_columns, select_rows, unexplained_curve
-from sfcompile.data.selection.moments import Moments
-from sfcompile.data.stats import spec_plan
+from sfcompile.selection.collect import Job, atom_keys, collect, term_key
+from sfcompile.selection.greedy import select_columns, select_rows, unexplained_curve
+from sfcompile.selection.moments import Moments
 from tests.bruteforce import neighbours_of
 from tests.conftest import DATA, REPO
 
@@ -348,7 +348,7 @@ def test_the_sample_is_the_atoms_with_the_smallest_keys() -> None:
             keys[symbol].append(float(key))
     checked = check(load(SMALL))
     plan = spec_plan(checked)
-    from sfcompile.data.selection.collect import draw_sample
+    from sfcompile.selection.collect import draw_sample
 
     thresholds = draw_sample(structures, ["H", "O"], 30, 11)
     assert thresholds == {e: sorted(k)[29] for e, k in keys.items()}

@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import sfcompile
+from sfcompile.analysis.stats import spec_plan
 from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
-from sfcompile.data.stats import spec_plan
 from tests.conftest import DATA
 
 QM9 = DATA / "datasets" / "qm9-10.data"

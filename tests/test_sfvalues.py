@@ -20,13 +20,13 @@ import numpy as np
 import pytest
 
 from sfcompile.build.generate import SymmetryFunction
-from sfcompile.data.cutoff_functions import compact_function, cutoff_function, fma
-from sfcompile.data.neighbours import neighbour_list
-from sfcompile.data.sfvalues import Geometry, compute
+from sfcompile.engine.cutoff_functions import compact_function, cutoff_function, fma
+from sfcompile.engine.neighbours import neighbour_list
+from sfcompile.engine.sfvalues import Geometry, compute
 from sfcompile.inputnn.reader import read_input_nn
 
 try:  # the project's input.data reader, if present
-    from sfcompile.data.structures import read_input_data
+    from sfcompile.readers.structures import read_input_data
 except ImportError:  # pragma: no cover - a minimal reader of the same files
     read_input_data = None
 

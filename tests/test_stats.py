@@ -16,13 +16,13 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
+from sfcompile.analysis.report import findings, scaling_data, scaling_rows
+from sfcompile.analysis.stats import Plan, Totals, chunk_totals, collect, make_plan
 from sfcompile.build import formatting
 from sfcompile.build.generate import SymmetryFunction
 from sfcompile.cli import main
-from sfcompile.data.report import findings, scaling_data, scaling_rows
-from sfcompile.data.stats import Plan, Totals, chunk_totals, collect, make_plan
-from sfcompile.data.structures import read_input_data
 from sfcompile.inputnn.reader import read_input_nn
+from sfcompile.readers.structures import read_input_data
 
 DATA = Path(__file__).parent / "data"
 CASES = sorted(p.name for p in (DATA / "sfvalues").iterdir() if (p / "scaling.data").exists())
@@ -85,7 +85,7 @@ def test_scaling_data_equals_n2p2(case: str) -> None:
 
 
 def _by_z(elements: List[str]) -> List[str]:
-    from sfcompile.data.stats import element_order
+    from sfcompile.analysis.stats import element_order
 
     return element_order(elements)
 
@@ -122,8 +122,8 @@ def test_jobs_two_gives_identical_output(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_chunk_counts_reported_locally(jobs: int) -> None:
-    from sfcompile.data.cluster import ChunkCount
-    from sfcompile.data.parallel import map_chunks
+    from sfcompile.engine.cluster import ChunkCount
+    from sfcompile.engine.parallel import map_chunks
 
     plan, data = case_plan("cu2s-3_sfparamgen_rc6")
     structures = list(read_input_data(data)) * 6  # 432 atoms each time: 5 chunks of >= 512
@@ -136,7 +136,7 @@ def test_chunk_counts_reported_locally(jobs: int) -> None:
 
 
 def test_geometries_count_as_structures() -> None:
-    from sfcompile.data.parallel import geometry_of
+    from sfcompile.engine.parallel import geometry_of
 
     plan, data = case_plan("cu2s-3_sfparamgen_rc6")
     structures = list(read_input_data(data))

@@ -21,9 +21,9 @@ from typing import Any, Dict, Iterator, List, Optional
 import numpy as np
 import pytest
 
-from sfcompile.data.ase_reader import read_with_ase
-from sfcompile.data.structures import DataError, Structure, read_input_data
 from sfcompile.errors import SfcompileError
+from sfcompile.readers.ase_reader import read_with_ase
+from sfcompile.readers.structures import DataError, Structure, read_input_data
 
 DATASETS = Path(__file__).parent / "data" / "datasets"
 META: List[Dict[str, Any]] = json.loads((DATASETS / "datasets.json").read_text())
@@ -529,6 +529,6 @@ def test_ase_missing_gives_the_install_command(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_ase_is_imported_lazily() -> None:
-    code = "import sys, sfcompile.data.structures; print('ase' in sys.modules)"
+    code = "import sys, sfcompile.readers.structures; print('ase' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

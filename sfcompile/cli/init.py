@@ -37,10 +37,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             file=stderr,
         )
         return EXIT_ERROR
+    from ..analysis.starter import starter_spec
+    from ..analysis.survey import survey
     from ..build.pipeline import check
-    from ..data.formats import read_structures
-    from ..data.starter import starter_spec
-    from ..data.survey import survey
+    from ..readers.formats import read_structures
     from ..spec.load import load_spec, source_from_text
     from ..writer import write_atomic
     from .progress import progress_for

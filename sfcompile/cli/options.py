@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..data.limits import MAX_PAIRS, MAX_TRIPLETS
+from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:

@@ -62,8 +62,8 @@ def _usage_error(args: argparse.Namespace) -> Optional[str]:
 
 
 def _data(args: argparse.Namespace, plan: Any, stderr: TextIO) -> Any:
-    from ..data.distributions import collect_distributions
-    from ..data.formats import read_structures
+    from ..analysis.distributions import collect_distributions
+    from ..readers.formats import read_structures
     from .progress import progress_for
 
     def open_structures() -> Any:
@@ -87,13 +87,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         print(f"sfcompile plot: error: {problem}", file=stderr)
         return EXIT_ERROR
     require_matplotlib()
-    from ..data.selection.report_file import read_selection
+    from ..selection.report_file import read_selection
 
     selection = None if args.selection is None else read_selection(args.selection)
     plan, panels, data = None, [], None
     if args.spec is not None:
-        from ..data.shapes import angular_panels, radial_panels
-        from ..data.stats import spec_plan
+        from ..analysis.shapes import angular_panels, radial_panels
+        from ..analysis.stats import spec_plan
 
         checked = checked_spec(args, stderr, "nothing drawn")
         if checked is None:

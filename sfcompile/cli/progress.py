@@ -8,7 +8,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-u
 if TYPE_CHECKING:
     from typing import Optional, TextIO
 
-    from ..data.cluster import ChunkCount
+    from ..engine.cluster import ChunkCount
 
 
 class ProgressLine:

@@ -113,9 +113,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     single_threaded_blas()
     import os
 
-    from ..data.selection.api import run_select
-    from ..data.selection.report import format_text, to_json
-    from ..data.selection.run import SizeRule
+    from ..selection.api import run_select
+    from ..selection.report import format_text, to_json
+    from ..selection.run import SizeRule
     from ..writer import write_atomic
     from .progress import progress_for
 

@@ -49,9 +49,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import dataclasses
     import os
 
-    from ..data.formats import read_structures
-    from ..data.selection.report import to_json
-    from ..data.selection.structures import (
+    from ..analysis.stats import spec_plan
+    from ..readers.formats import read_structures
+    from ..selection.report import to_json
+    from ..selection.structures import (
         copy_structures,
         copyable_as,
         format_structures_text,
@@ -59,7 +60,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         select_structures,
         structures_report,
     )
-    from ..data.stats import spec_plan
     from ..writer import write_files_atomic
     from .progress import progress_for
 

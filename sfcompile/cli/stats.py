@@ -47,9 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from .._version import __version__
-    from ..data.formats import read_structures
-    from ..data.report import findings, format_text, scaling_data, to_json
-    from ..data.stats import collect, spec_plan
+    from ..analysis.report import findings, format_text, scaling_data, to_json
+    from ..analysis.stats import collect, spec_plan
+    from ..readers.formats import read_structures
     from ..writer import write_atomic
     from .progress import progress_for
 

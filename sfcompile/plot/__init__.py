@@ -1,7 +1,7 @@
 """Figures of ``sfcompile plot``, drawn with matplotlib (the optional extra ``sfcompile[plot]``).
 
-``figures`` draws what :mod:`sfcompile.data.shapes`, :mod:`sfcompile.data.distributions` and
-:mod:`sfcompile.data.selection` compute; ``output`` writes the figures deterministically (no
+``figures`` draws what :mod:`sfcompile.analysis.shapes`, :mod:`sfcompile.analysis.distributions` and
+:mod:`sfcompile.selection` compute; ``output`` writes the figures deterministically (no
 dates in the metadata, a fixed SVG hash salt, matplotlib's default style whatever the user's
 matplotlibrc). matplotlib is imported only here, and only when a figure is drawn.
 """

@@ -16,11 +16,11 @@ from typing import Any, List, Optional, Sequence, Tuple
 import numpy as np
 import numpy.typing as npt
 
-from ..data.distributions import DataDistributions, ValueDistribution, density
-from ..data.report import DEAD_THRESHOLD
-from ..data.selection.report_file import Selection
-from ..data.shapes import Curve, Panel
-from ..data.stats import Plan
+from ..analysis.distributions import DataDistributions, ValueDistribution, density
+from ..analysis.report import DEAD_THRESHOLD
+from ..analysis.shapes import Curve, Panel
+from ..analysis.stats import Plan
+from ..selection.report_file import Selection
 from ..spec.sftypes import SF_TYPES
 
 LENGTH = "length unit of your data"

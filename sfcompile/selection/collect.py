@@ -22,13 +22,13 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from ...build.generate import SymmetryFunction
-from ..cluster import ChunkProgress
-from ..cutoff_functions import FloatArray
-from ..neighbours import IntArray
-from ..parallel import geometry_of, map_chunks
-from ..sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike
-from ..stats import Plan, evaluate_planned
+from ..analysis.stats import Plan, evaluate_planned
+from ..build.generate import SymmetryFunction
+from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
+from ..engine.neighbours import IntArray
+from ..engine.parallel import geometry_of, map_chunks
+from ..engine.sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike
 from .moments import Moments
 
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far

@@ -31,9 +31,9 @@ from itertools import combinations_with_replacement
 from typing import List, Optional, Sequence, Tuple, TypeVar
 
 from ..errors import Diagnostic
+from ..readers.structures import DataError
 from .radii import COVALENT_RADIUS
 from .stats import Pair
-from .structures import DataError
 from .survey import SEARCH, Survey
 
 ANGSTROM_BELOW = 1.4  # shortest distance / covalent sum below this: Å

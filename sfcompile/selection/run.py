@@ -21,15 +21,15 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
-from ...build.generate import SymmetryFunction
-from ...build.pipeline import Checked
-from ...errors import Diagnostic, SfcompileError
-from ..cluster import ChunkProgress
-from ..cutoff_functions import FloatArray
-from ..limits import MAX_SELECTION_MEMORY
-from ..report import DEAD_THRESHOLD
-from ..sfvalues import StructureLike
-from ..stats import Plan
+from ..analysis.report import DEAD_THRESHOLD
+from ..analysis.stats import Plan
+from ..build.generate import SymmetryFunction
+from ..build.pipeline import Checked
+from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
+from ..engine.limits import MAX_SELECTION_MEMORY
+from ..engine.sfvalues import StructureLike
+from ..errors import Diagnostic, SfcompileError
 from .collect import Job, Part, Progress, collect, draw_sample
 from .greedy import METHODS, Picks, select_columns
 

@@ -16,12 +16,12 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 import numpy.typing as npt
 
+from ..engine.limits import MAX_PAIRS
+from ..engine.neighbours import neighbour_list
+from ..engine.parallel import map_chunks
+from ..engine.search import StructureRefused
+from ..engine.sfvalues import Geometry, StructureLike
 from ..spec.elements import ATOMIC_NUMBER
-from .limits import MAX_PAIRS
-from .neighbours import neighbour_list
-from .parallel import map_chunks
-from .search import StructureRefused
-from .sfvalues import Geometry, StructureLike
 from .stats import Pair, Progress, structure_error
 
 SEARCH = 13.0

@@ -17,9 +17,9 @@ from typing import Tuple
 
 import numpy as np
 
-from ..cutoff_functions import FloatArray
-from ..neighbours import IntArray
-from ..report import is_dead
+from ..analysis.report import is_dead
+from ..engine.cutoff_functions import FloatArray
+from ..engine.neighbours import IntArray
 
 
 @dataclass

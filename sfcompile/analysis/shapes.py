@@ -26,8 +26,8 @@ from typing import Any, Callable, Dict, List, NamedTuple, Sequence, Tuple
 import numpy as np
 
 from ..build.generate import SymmetryFunction
+from ..engine.cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function
 from ..spec.sftypes import Combination
-from .cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function
 from .stats import Plan
 
 RADIAL_POINTS = 801  # points of a radial curve, from 0 to the panel's largest cutoff

@@ -17,8 +17,8 @@ from typing import Any, List, Tuple, Union
 import numpy as np
 import numpy.typing as npt
 
-from ...errors import Diagnostic
-from ..structures import DataError
+from ..errors import Diagnostic
+from ..readers.structures import DataError
 
 FORMAT = "sfcompile-select/1"
 MAX_REPORT_BYTES = 256 * 2**20  # a report of 100,000 picks is some 30 MB

@@ -22,17 +22,17 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...build.pipeline import Checked
-from ...errors import Diagnostic
-from ..ase_reader import xyz_frames
-from ..cluster import ChunkProgress
-from ..cutoff_functions import FloatArray
-from ..limits import MAX_SELECTION_MEMORY
-from ..parallel import map_chunks
-from ..report import DEAD_THRESHOLD
-from ..sfvalues import StructureLike
-from ..stats import Plan
-from ..structures import error
+from ..analysis.report import DEAD_THRESHOLD
+from ..analysis.stats import Plan
+from ..build.pipeline import Checked
+from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
+from ..engine.limits import MAX_SELECTION_MEMORY
+from ..engine.parallel import map_chunks
+from ..engine.sfvalues import StructureLike
+from ..errors import Diagnostic
+from ..readers.ase_reader import xyz_frames
+from ..readers.structures import error
 from .collect import Job, Progress, chunk_part, numbered
 from .greedy import METHODS, Picks, select_rows
 from .run import SelectionError

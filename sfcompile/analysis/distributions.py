@@ -26,10 +26,10 @@ from typing import Callable, Dict, Iterable, Optional, Sequence, Set, Tuple
 import numpy as np
 import numpy.typing as npt
 
-from .neighbours import PairTable, pair_table, triplet_blocks, triplet_rows
-from .parallel import map_chunks
+from ..engine.neighbours import PairTable, pair_table, triplet_blocks, triplet_rows
+from ..engine.parallel import map_chunks
+from ..engine.sfvalues import Evaluation, Geometry, StructureLike
 from .report import DEAD_THRESHOLD, is_dead
-from .sfvalues import Evaluation, Geometry, StructureLike
 from .stats import Plan, Progress, Totals, add_evaluation, evaluate_planned
 
 IntArray = npt.NDArray[np.int64]

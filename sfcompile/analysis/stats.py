@@ -32,16 +32,16 @@ from ..build import formatting
 from ..build.generate import Number, SymmetryFunction
 from ..build.ordering import n2p2_key
 from ..build.pipeline import Checked
+from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
+from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
+from ..engine.neighbours import IntArray
+from ..engine.parallel import map_chunks
+from ..engine.search import StructureRefused
+from ..engine.sfvalues import Evaluation, Geometry, StructureLike, evaluate
 from ..errors import Diagnostic, SpecError
+from ..readers.structures import DataError
 from ..spec.elements import ATOMIC_NUMBER
-from .cluster import ChunkProgress
-from .cutoff_functions import FloatArray
-from .limits import MAX_PAIRS, MAX_TRIPLETS
-from .neighbours import IntArray
-from .parallel import map_chunks
-from .search import StructureRefused
-from .sfvalues import Evaluation, Geometry, StructureLike, evaluate
-from .structures import DataError
 
 Pair = Tuple[str, str]  # two element symbols, sorted
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far

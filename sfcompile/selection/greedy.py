@@ -27,7 +27,7 @@ from typing import List, NamedTuple, Optional
 
 import numpy as np
 
-from ..cutoff_functions import FloatArray
+from ..engine.cutoff_functions import FloatArray
 
 METHODS = ("cur", "fps")
 #: A residual column (row) whose squared norm is below this fraction of the largest initial one

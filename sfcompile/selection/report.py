@@ -18,10 +18,10 @@ import json
 import math
 from typing import Any, Dict, List
 
-from ..._version import __version__
-from ...build import formatting
-from ...build.render import format_line
-from ..report import describe
+from .._version import __version__
+from ..analysis.report import describe
+from ..build import formatting
+from ..build.render import format_line
 from .run import ElementChoice, SelectionRun
 
 JSON_FORMAT = "sfcompile-select/1"
