@@ -1,4 +1,4 @@
-"""Every pair and triplet is evaluated exactly once, at any cutoff and any block size.
+"""Every pair and triplet is evaluated exactly once, at any cutoff and in any batch.
 
 Regression for issue 14: the split of triplet blocks into chunks dropped the trailing centres
 whenever they averaged more than a chunk's worth of triplets (from r_c ≈ 9 Å on Cu2S, ≈ 7 Å
@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sfcompile.build.generate import SymmetryFunction as SF
+from sfcompile.engine import batch as batch_module
 from sfcompile.engine import neighbours, sfvalues
 from sfcompile.engine.neighbours import (
     PairTable,
@@ -177,7 +178,7 @@ def test_fcc_metal_at_cutoff_10_matches_bruteforce(kind: int) -> None:
     structure = fcc_alloy()
     sfs = angular_and_radial_sfs(("Cu", "Au"), 10.0)
     counts = np.bincount(neighbours.neighbour_list(structure.positions, structure.lattice, 10.0).i)
-    assert counts.min() * (counts.min() - 1) // 2 > 4 * sfvalues.BLOCK_SIZE  # many blocks/centre
+    assert counts.min() > 150  # every atom sees hundreds of neighbours and periodic images
     compare_with_bruteforce(structure, sfs, kind, range(32))
 
 
@@ -188,28 +189,38 @@ def test_cu2s_at_cutoff_12_matches_bruteforce() -> None:
     compare_with_bruteforce(structure, sfs, 2, [0, 1, 50, 100, *last])
 
 
-def test_tiny_blocks_give_the_same_values() -> None:
-    structure = fcc_alloy()
+def test_values_do_not_depend_on_the_batch() -> None:
+    """A structure's values are the same bits alone and in a batch with other structures
+    (molecules searched by brute force, periodic cells by vesin or by brute force)."""
+    alloy, cu2s = fcc_alloy(), cu2s_structure()
+    molecule = Geometry(np.asarray(alloy.positions)[:7] * 0.6, None, alloy.elements[:7])
+    tiny = Geometry(np.zeros((1, 3)), np.diag([2.6, 2.7, 2.8]), ("Cu",))
     sfs = angular_and_radial_sfs(("Cu", "Au"), 5.0)
-    default = compute(structure, sfs, 1)
-    for size in (1, 50):
-        tiny = compute(structure, sfs, 1, block_size=size)
-        for element in default:
-            np.testing.assert_allclose(tiny[element], default[element], rtol=1e-12, atol=1e-15)
+    engine = sfvalues.Engine.of(sfs, 1)
+    batch = engine.evaluate([molecule, alloy, tiny, cu2s, molecule])
+    for s, structure in enumerate([molecule, alloy, tiny, cu2s, molecule]):
+        alone = engine.evaluate([structure]).structure(0)
+        together = batch.structure(s)
+        for element, values in alone.values.items():
+            assert values.tobytes() == together.values[element].tobytes(), (s, element)
+        assert alone.neighbours.distances.tobytes() == together.neighbours.distances.tobytes()
 
 
-def test_self_check_refuses_a_dropped_block(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the chunking of the defect put back, the engine refuses rather than report."""
+def test_self_check_refuses_a_broken_pair_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a neighbour table that loses the last atom's last pair (as the trailing centres
+    were lost in issue 14), the engine refuses rather than report."""
+    join = batch_module._join
 
-    def earlier_chunks(counts: np.ndarray, size: int) -> List[slice]:
-        ends = np.searchsorted(np.cumsum(counts), np.arange(1, len(counts) + 1) * size)
-        bounds = sorted({0, *np.minimum(ends + 1, len(counts)).tolist()})
-        return [slice(lo, hi) for lo, hi in zip(bounds, bounds[1:])]
+    def lossy(parts: Any, atoms: int) -> Any:
+        pairs = join(parts, atoms)
+        start = pairs.start.copy()
+        start[-1] -= 1
+        return pairs._replace(start=start)
 
-    monkeypatch.setattr(neighbours, "chunks", earlier_chunks)
-    sfs = [SF(3, ("Cu", "Cu", "Cu"), 12.0, eta=0.01, r_shift=0.0, lambda_=1.0, zeta=1.0)]
-    with pytest.raises(EvaluationError, match=r"summed \d+ triplets of central element Cu "):
-        compute(cu2s_structure(), sfs, 2, block_size=64)  # rows average over 64 triplets
+    monkeypatch.setattr(batch_module, "_join", lossy)
+    sfs = [SF(2, ("Cu", "Cu"), 12.0, eta=0.01, r_shift=0.0)]
+    with pytest.raises(EvaluationError, match=r"summed \d+ pairs where the neighbour list has"):
+        compute(cu2s_structure(), sfs, 2)
 
 
 def test_stats_at_cutoff_12_see_every_atom() -> None:

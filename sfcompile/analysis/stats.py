@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import (
     Callable,
     Dict,
@@ -38,7 +39,7 @@ from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
 from ..engine.neighbours import IntArray
 from ..engine.parallel import map_chunks
 from ..engine.search import StructureRefused
-from ..engine.sfvalues import Evaluation, Geometry, StructureLike, evaluate
+from ..engine.sfvalues import BatchEvaluation, Engine, Evaluation, Geometry, StructureLike
 from ..errors import Diagnostic, SpecError
 from ..readers.structures import DataError
 from ..spec.elements import ATOMIC_NUMBER
@@ -62,6 +63,11 @@ class Plan:
     @property
     def max_cutoff(self) -> float:
         return max(float(sf.cutoff) for sfs in self.sfs.values() for sf in sfs)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The compiled SFs (made once per process that evaluates)."""
+        return Engine(self.sfs, self.cutoff_type, self.alpha, self.elements)
 
 
 def _printed(value: Optional[Number], numbers: formatting.NumberFormat) -> Optional[float]:
@@ -198,16 +204,28 @@ class Totals:
 
 def closest_pairs(evaluation: Evaluation) -> Dict[Pair, float]:
     """The shortest distance of each pair of elements in the evaluation's neighbour list."""
-    pairs, codes, n = evaluation.neighbours, evaluation.species, len(evaluation.kinds)
-    if not len(pairs.distances):
+    symbols = [evaluation.kinds[c] for c in evaluation.species.tolist()]
+    return _closest(evaluation.neighbours.i, evaluation.neighbours.j,
+                    evaluation.neighbours.distances, symbols)  # fmt: skip
+
+
+def _closest(
+    i: IntArray, j: IntArray, distances: FloatArray, symbols: Sequence[str]
+) -> Dict[Pair, float]:
+    """The shortest distance of each pair of elements among the pairs (i, j)."""
+    if not len(distances):
         return {}
-    a, b = codes[pairs.i], codes[pairs.j]
+    kinds = sorted(set(symbols))
+    n = len(kinds)
+    index = {symbol: k for k, symbol in enumerate(kinds)}
+    codes = np.array([index[s] for s in symbols], dtype=np.int64)
+    a, b = codes[i], codes[j]
     key = np.minimum(a, b) * n + np.maximum(a, b)
-    order = np.lexsort((pairs.distances, key))
+    order = np.lexsort((distances, key))
     firsts = order[np.r_[True, key[order][1:] != key[order][:-1]]]
     found: Dict[Pair, float] = {}
-    for k, distance in zip(key[firsts].tolist(), pairs.distances[firsts].tolist()):
-        names = sorted((evaluation.kinds[k // n], evaluation.kinds[k % n]))
+    for k, distance in zip(key[firsts].tolist(), distances[firsts].tolist()):
+        names = sorted((kinds[k // n], kinds[k % n]))
         found[names[0], names[1]] = distance
     return found
 
@@ -224,9 +242,30 @@ def structure_error(geometry: Geometry, message: str) -> DataError:
 def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
     """The totals of one chunk of structures, summed from zero in file order."""
     totals = Totals.empty(plan)
-    for geometry in chunk:
-        add_evaluation(totals, geometry, evaluate_planned(plan, geometry))
+    evaluation = evaluate_chunk(plan, chunk)
+    for element, rows in evaluation.values.items():
+        totals.sums[element].add(rows)
+    for symbol in evaluation.batch.symbols:
+        totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
+    pairs = evaluation.batch.pairs
+    totals.closest = _closest(pairs.i, pairs.j, pairs.distances, evaluation.batch.symbols)
+    totals.structures = len(chunk)
     return totals
+
+
+def evaluate_chunk(
+    plan: Plan,
+    chunk: Sequence[Geometry],
+    centres: Optional[Sequence[Optional[Dict[str, IntArray]]]] = None,
+) -> BatchEvaluation:
+    """The plan's SFs on a chunk of structures as one batch (``centres``: per structure, only
+    these atoms of each element); a structure the engine refuses is a located error."""
+    try:
+        return plan.engine.evaluate(chunk, max_pairs=plan.max_pairs,
+                                    max_triplets=plan.max_triplets, centres=centres)  # fmt: skip
+    except StructureRefused as exc:
+        where = chunk[exc.structure] if exc.structure is not None else chunk[0]
+        raise structure_error(where, str(exc)) from None
 
 
 def evaluate_planned(
@@ -234,14 +273,7 @@ def evaluate_planned(
 ) -> Evaluation:
     """The plan's SFs on one structure (``centres``: only these atoms of each element, see
     :func:`.sfvalues.evaluate`); a structure the engine refuses is a located error."""
-    sfs = [sf for element in plan.sfs for sf in plan.sfs[element]]
-    try:
-        return evaluate(
-            geometry, sfs, plan.cutoff_type, plan.alpha,
-            max_pairs=plan.max_pairs, max_triplets=plan.max_triplets, centres=centres,
-        )  # fmt: skip
-    except StructureRefused as exc:
-        raise structure_error(geometry, str(exc)) from None
+    return evaluate_chunk(plan, [geometry], None if centres is None else [centres]).structure(0)
 
 
 def add_evaluation(totals: Totals, geometry: Geometry, evaluation: Evaluation) -> None:

@@ -134,7 +134,7 @@ def neighbour_list(
     distances = norm(vectors[:, 0], vectors[:, 1], vectors[:, 2])
     order = np.lexsort((distances, j, i))
     keep = order[distances[order] < cutoff]
-    _refuse_coincident(i[keep], j[keep], distances[keep])
+    refuse_coincident(i[keep], j[keep], distances[keep])
     return NeighbourList(i[keep], j[keep], vectors[keep], distances[keep])
 
 
@@ -143,7 +143,7 @@ def neighbour_list(
 COINCIDENT = 1e-6
 
 
-def _refuse_coincident(i: IntArray, j: IntArray, distances: FloatArray) -> None:
+def refuse_coincident(i: IntArray, j: IntArray, distances: FloatArray) -> None:
     close = np.flatnonzero(distances < COINCIDENT)
     if len(close):
         k = int(close[0])

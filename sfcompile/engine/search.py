@@ -32,7 +32,10 @@ MAX_DIRECT = 3000  # atoms: the largest part searched pair by pair
 
 
 class StructureRefused(ValueError):
-    """A structure the SF engine will not evaluate (the message says why; callers locate it)."""
+    """A structure the SF engine will not evaluate (the message says why; callers locate it).
+    ``structure``: its position in the batch it came in, when it came in one."""
+
+    structure: Optional[int] = None
 
 
 class NeighbourBudgetExceeded(StructureRefused):

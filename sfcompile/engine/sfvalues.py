@@ -1,59 +1,48 @@
-"""Symmetry-function values of a structure, computed the way n2p2 computes them.
+"""Symmetry-function values (and derivatives) of structures, computed the way n2p2 computes
+them.
 
 Formulas: ``n2p2-input-nn.md`` (types 2, 3, 9, 12, 13 with the global cutoff function; compact
-types 20-25). The neighbour list is built once, at the largest cutoff; per cutoff radius its
-pairs are grouped by (central atom, neighbour species). Per central element and neighbour
-species (radial SFs) or unordered species pair (angular SFs) the pairs or triplets j<k are
-taken in blocks of about ``block_size`` terms, and every SF that sums over a block becomes a row
-of a term matrix summed per central atom in one call: the element-specific SFs and the weighted
-types 12/13/23/24/25 (weight Z_j or Z_j·Z_k, constant within a block). Triplet terms are built
-in :mod:`.triplets`; pair quantities (cutoff function, windows) are computed per pair, not per
-triplet.
+types 20-25). The SFs of a run become a :class:`~.program.Program` once; structures are
+evaluated a batch at a time (:mod:`.batch`: one neighbour list for many structures) by the
+compiled kernel (:mod:`.native`), which visits every centre's neighbours and pairs of neighbours
+in a fixed order: the values depend on nothing but the structure, whatever the batch.
 
-Self-check: the engine counts the pairs and triplets it evaluated and compares them with the
-neighbour list's own totals; a difference raises :class:`EvaluationError` (a bug, never a silent
-result).
+Self-check: the kernel counts the pairs it visited; they must be the pairs of the neighbour list
+within each cutoff of the centres (a difference raises :class:`EvaluationError`: a bug, never a
+silent result).
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-from typing import Dict, List, Mapping, NamedTuple, Optional, Protocol, Sequence, Tuple
+from typing import (
+    Dict,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 import numpy.typing as npt
 
 from ..build.generate import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
-from .cutoff_functions import FloatArray, check_cutoff_type, compact_function, cutoff_function
+from .batch import Batch, Shape, as_shape, batch_pairs
+from .cutoff_functions import FloatArray, check_cutoff_type
 from .limits import MAX_PAIRS, MAX_TRIPLETS
-from .neighbours import (
-    IntArray,
-    NeighbourList,
-    PairTable,
-    neighbour_list,
-    pair_blocks,
-    pair_table,
-    segment_sums,
-    triplet_blocks,
-    triplet_rows,
-)
-from .scratch import Workspace, thread_workspace
-from .search import check_triplets
-from .triplets import GAUSSIAN_ANGULAR, Factors, Triplets, parameter, subtype_of
+from .native import Chain, run_kernel
+from .neighbours import IntArray, NeighbourList
+from .program import ANGULAR, RADIAL, WEIGHTED, Program
 
-GAUSSIAN_RADIAL = frozenset({2, 12})
-RADIAL = frozenset({2, 12, 20, 23})
-ANGULAR = frozenset({3, 9, 13, 21, 22, 24, 25})
-WEIGHTED = frozenset({12, 13, 23, 24, 25})  # sum over every neighbour, weight Z_j (Z_j Z_k)
-#: Cutoff functions whose cancellation near r_c shows the last bits of r_jk: r_jk is then
-#: rounded exactly as n2p2 rounds it (slower); likewise for the compact narrow types 21, 24.
-POLYNOMIAL_CUTOFFS = frozenset({5, 6, 7, 8})
-BLOCK_SIZE = 8192  # pairs or triplets per block
+__all__ = ["ANGULAR", "RADIAL", "WEIGHTED", "Evaluation", "Geometry", "compute", "evaluate"]
 
 
 class EvaluationError(RuntimeError):
-    """The engine did not evaluate every pair or triplet exactly once (a bug in sfcompile)."""
+    """The engine did not evaluate every pair exactly once (a bug in sfcompile)."""
 
 
 class StructureLike(Protocol):
@@ -90,13 +79,190 @@ class Evaluation(NamedTuple):
     kinds: Tuple[str, ...]  # the structure's elements, by atomic number
 
 
+def by_atomic_number(symbols: Sequence[str]) -> Tuple[str, ...]:
+    return tuple(sorted(set(symbols), key=lambda s: (ATOMIC_NUMBER.get(s, 0), s)))
+
+
+Centres = Optional[Sequence[Optional[Mapping[str, IntArray]]]]
+
+
+class BatchEvaluation(NamedTuple):
+    """The SF values of a batch of structures. Per central element: its evaluated atoms
+    (``centres``, batch numbering, in batch order) and their values, one row each; the rows of
+    structure s are ``rows[e][s]:rows[e][s + 1]``."""
+
+    batch: Batch
+    values: Dict[str, FloatArray]
+    centres: Dict[str, IntArray]
+    rows: Dict[str, IntArray]
+    derivatives: Optional[FloatArray]  # (rows, 3, columns) when asked for (see Chain)
+
+    def structure(self, s: int) -> Evaluation:
+        """Structure ``s`` alone, as :func:`evaluate` returns it."""
+        lo, hi = int(self.batch.offsets[s]), int(self.batch.offsets[s + 1])
+        symbols = self.batch.symbols[lo:hi]
+        kinds = by_atomic_number(symbols)
+        code = {symbol: n for n, symbol in enumerate(kinds)}
+        species = np.array([code[x] for x in symbols], dtype=np.int64)
+        values = {e: v[self.rows[e][s] : self.rows[e][s + 1]] for e, v in self.values.items()}
+        return Evaluation(values, self.batch.neighbours(s), species, kinds)
+
+
+class Engine:
+    """The SFs of a run (per central element, in value-column order) and the global cutoff
+    function, ready to evaluate batches of structures. ``elements``: the spec's elements
+    (species codes; every element of the SFs is added)."""
+
+    def __init__(
+        self,
+        sfs: Mapping[str, Sequence[SymmetryFunction]],
+        cutoff_type: int,
+        alpha: float = 0.0,
+        elements: Sequence[str] = (),
+    ) -> None:
+        check_cutoff_type(cutoff_type, alpha)
+        self.sfs = {element: list(group) for element, group in sfs.items()}
+        self.program = Program(self.sfs, elements, cutoff_type, alpha)
+        self.angular = any(sf.type_number in ANGULAR for g in self.sfs.values() for sf in g)
+        self.cutoffs = sorted({float(sf.cutoff) for g in self.sfs.values() for sf in g})
+
+    @classmethod
+    def of(cls, sfs: Sequence[SymmetryFunction], cutoff_type: int, alpha: float = 0.0) -> Engine:
+        """An engine for ``sfs`` grouped by central element (in order of first appearance)."""
+        grouped: Dict[str, List[SymmetryFunction]] = {}
+        for sf in sfs:
+            if sf.type_number not in RADIAL | ANGULAR:
+                raise ValueError(f"unknown symmetry-function type {sf.type_number}")
+            grouped.setdefault(sf.combination[0], []).append(sf)
+        return cls(grouped, cutoff_type, alpha)
+
+    def evaluate(
+        self,
+        structures: Sequence[Union[StructureLike, Shape]],
+        *,
+        max_pairs: Optional[int] = MAX_PAIRS,
+        max_triplets: Optional[int] = MAX_TRIPLETS,
+        centres: Centres = None,
+        chain: Optional[ChainRequest] = None,
+    ) -> BatchEvaluation:
+        """The values of every SF on every atom of its central element in ``structures``
+        (``centres``: per structure, per element, only these atoms, ascending), as one batch.
+        ``max_pairs``, ``max_triplets``: per structure (:mod:`.search`; None: no limit).
+        ``chain``: also sum the derivatives (:class:`ChainRequest`)."""
+        shapes = [s if isinstance(s, Shape) else as_shape(s.positions, s.lattice, s.elements)
+                  for s in structures]  # fmt: skip
+        cutoff = self.program.max_cutoff if self.program.widths else None
+        triplets = max_triplets if self.angular else None
+        batch = batch_pairs(shapes, cutoff, max_pairs, triplets)
+        return self._run(batch, centres, chain)
+
+    def _run(
+        self, batch: Batch, centres: Centres, chain: Optional[ChainRequest]
+    ) -> BatchEvaluation:
+        program = self.program
+        symbols = np.array(batch.symbols, dtype=object) if batch.symbols else np.zeros(0, object)
+        chosen = _centres(batch, symbols, program.centres, centres)
+        species = np.array([program.code.get(s, program.other) for s in batch.symbols],
+                           dtype=np.int64)  # fmt: skip
+        z = np.array([float(ATOMIC_NUMBER.get(s, 0)) for s in batch.symbols])
+        atoms = np.concatenate([chosen[e] for e in program.centres]) if program.centres \
+            else np.zeros(0, dtype=np.int64)  # fmt: skip
+        which = np.concatenate([np.full(len(chosen[e]), k, dtype=np.int64)
+                                for k, e in enumerate(program.centres)]) \
+            if program.centres else np.zeros(0, dtype=np.int64)  # fmt: skip
+        widths = np.array(program.widths, dtype=np.int64)
+        sizes = widths[which]
+        row = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if len(sizes) \
+            else np.zeros(0, dtype=np.int64)  # fmt: skip
+        flat = np.zeros(int(sizes.sum()))
+        kernel_chain = None if chain is None else chain.for_program(program, batch)
+        visited, _ = run_kernel(program, species, z, batch.pairs, atoms, which, row, flat,
+                                     kernel_chain)  # fmt: skip
+        self._verify(batch, atoms, which, visited)
+        values: Dict[str, FloatArray] = {}
+        rows: Dict[str, IntArray] = {}
+        start = 0
+        for k, element in enumerate(program.centres):
+            n, width = len(chosen[element]), program.widths[k]
+            values[element] = flat[start : start + n * width].reshape(n, width)
+            start += n * width
+            rows[element] = np.searchsorted(chosen[element], batch.offsets).astype(np.int64)
+        return BatchEvaluation(batch, values, chosen, rows,
+                               None if kernel_chain is None else kernel_chain.rows)  # fmt: skip
+
+    def _verify(self, batch: Batch, atoms: IntArray, which: IntArray, visited: int) -> None:
+        """The pairs the kernel summed must be those of the neighbour list (counted from each
+        pair's own centre, not from the table the kernel walks) within each group's cutoff."""
+        expected = 0
+        groups, cutoffs = self.program.element_groups, self.program.group_cutoffs
+        for k in range(len(self.program.centres)):
+            selected = np.zeros(batch.atoms, dtype=bool)
+            selected[atoms[which == k]] = True
+            distances = batch.pairs.distances[selected[batch.pairs.i]]
+            for cutoff in cutoffs[groups[k] : groups[k + 1]]:
+                expected += int(np.count_nonzero(distances < cutoff))
+        if visited != expected:
+            raise EvaluationError(
+                f"the SF engine summed {visited} pairs where the neighbour list has {expected} "
+                "within the cutoffs of the centres evaluated; the values would be wrong (a bug "
+                "in sfcompile)"
+            )
+
+
+class ChainRequest(NamedTuple):
+    """Derivatives to sum (see :class:`.native.Chain`): the row of each atom of the batch
+    (``atom_row``: -1 for none), ``n_rows`` rows, ``powers`` columns per SF, and per central
+    element the ``shift`` and ``scale`` of its SFs (None: 0 and 1)."""
+
+    atom_row: IntArray
+    n_rows: int
+    powers: int = 1
+    shift: Optional[Mapping[str, FloatArray]] = None
+    scale: Optional[Mapping[str, FloatArray]] = None
+
+    def for_program(self, program: Program, batch: Batch) -> Chain:
+        widths = program.widths
+        offset = np.concatenate([[0], np.cumsum(widths)[:-1]]).astype(np.int64)
+        total = int(sum(widths))
+        shift, scale = np.zeros(total), np.ones(total)
+        for k, element in enumerate(program.centres):
+            lo, hi = int(offset[k]), int(offset[k]) + widths[k]
+            if self.shift is not None and element in self.shift:
+                shift[lo:hi] = self.shift[element]
+            if self.scale is not None and element in self.scale:
+                scale[lo:hi] = self.scale[element]
+        if len(self.atom_row) != batch.atoms:
+            raise ValueError(f"atom_row has {len(self.atom_row)} entries for {batch.atoms} atoms")
+        rows = np.zeros((self.n_rows, 3, total * self.powers))
+        return Chain(rows, np.asarray(self.atom_row, dtype=np.int64), self.powers,
+                     offset * self.powers, offset, shift, scale)  # fmt: skip
+
+
+def _centres(
+    batch: Batch, symbols: npt.NDArray[np.object_], elements: Sequence[str], centres: Centres
+) -> Dict[str, IntArray]:
+    """Per central element, the batch atoms to evaluate (ascending)."""
+    chosen = {e: np.flatnonzero(symbols == e).astype(np.int64) for e in elements}
+    if centres is None:
+        return chosen
+    for element in elements:
+        parts = []
+        for s, wanted in enumerate(centres):
+            lo, hi = int(batch.offsets[s]), int(batch.offsets[s + 1])
+            if wanted is not None and element in wanted:
+                parts.append(np.asarray(wanted[element], dtype=np.int64) + lo)
+            else:
+                mine = chosen[element]
+                parts.append(mine[(mine >= lo) & (mine < hi)])
+        chosen[element] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return chosen
+
+
 def compute(
     structure: StructureLike,
     sfs: Sequence[SymmetryFunction],
     cutoff_type: int,
     alpha: float = 0.0,
-    *,
-    block_size: int = BLOCK_SIZE,
 ) -> Dict[str, FloatArray]:
     """The raw (unscaled) values of ``sfs`` for every atom of ``structure``, as n2p2 computes
     them (lengths in the unit of the SF parameters).
@@ -105,9 +271,8 @@ def compute(
     (atoms of that element, in structure order) × (SFs of that element, in the order given);
     0 rows if the structure has no such atom. Atoms of elements without SFs are neighbours
     only. ``cutoff_type``/``alpha``: n2p2's global cutoff function (types 20-25 ignore it).
-    ``block_size``: pairs or triplets evaluated at once (memory, not results, depends on it).
     """
-    return evaluate(structure, sfs, cutoff_type, alpha, block_size=block_size).values
+    return evaluate(structure, sfs, cutoff_type, alpha).values
 
 
 def evaluate(
@@ -116,8 +281,6 @@ def evaluate(
     cutoff_type: int,
     alpha: float = 0.0,
     *,
-    block_size: int = BLOCK_SIZE,
-    scratch: Optional[Workspace] = None,
     max_pairs: Optional[int] = MAX_PAIRS,
     max_triplets: Optional[int] = MAX_TRIPLETS,
     centres: Optional[Mapping[str, IntArray]] = None,
@@ -127,214 +290,7 @@ def evaluate(
     limit); beyond them :class:`~.search.NeighbourBudgetExceeded`. ``centres``: per central
     element, the atoms (indices into the structure, ascending) to evaluate, instead of all
     atoms of that element; the rows of ``values`` follow them."""
-    check_cutoff_type(cutoff_type, alpha)
-    plan, width = _plan(sfs)
-    symbols = list(structure.elements)
-    kinds = tuple(sorted(set(symbols), key=lambda s: (ATOMIC_NUMBER.get(s, 0), s)))
-    code = {symbol: n for n, symbol in enumerate(kinds)}
-    species = np.array([code[s] for s in symbols], dtype=np.int64)
-    chosen = {
-        element: np.asarray(centres[element], dtype=np.int64)
-        if centres is not None and element in centres
-        else np.flatnonzero(species == code[element]) if element in code
-        else np.zeros(0, dtype=np.int64)
-        for element in width
-    }  # fmt: skip
-    out = {element: np.zeros((len(chosen[element]), n)) for element, n in width.items()}
-    positions = np.asarray(structure.positions, dtype=np.float64).reshape(-1, 3)
-    if len(positions) != len(symbols):
-        raise ValueError(f"{len(positions)} positions but {len(symbols)} element symbols")
-    if not plan or not symbols:
-        return Evaluation(out, _no_pairs(), species, kinds)
-    neighbours = neighbour_list(positions, structure.lattice, max(plan), max_pairs)
-    if max_triplets is not None and any(m.sf.type_number in ANGULAR for c in plan.values()
-                                        for ms in c.values() for m in ms):  # fmt: skip
-        check_triplets(neighbours.i, len(symbols), max(plan), max_triplets)
-    workspace = thread_workspace() if scratch is None else scratch
-    for cutoff, by_element in plan.items():
-        table = pair_table(neighbours, species, len(kinds), cutoff)
-        group = CutoffGroup(table, cutoff, cutoff_type, alpha, kinds, workspace, block_size)
-        for element, members in by_element.items():
-            if len(chosen[element]):
-                group.add(element, chosen[element], members, out[element])
-        _verify(group.tally, neighbours, species, cutoff)
-    return Evaluation(out, neighbours, species, kinds)
-
-
-def _no_pairs() -> NeighbourList:
-    empty = np.zeros(0, dtype=np.int64)
-    return NeighbourList(empty, empty, np.zeros((0, 3)), np.zeros(0))
-
-
-class _Member(NamedTuple):
-    column: int  # value column of the SF among its central element's SFs
-    sf: SymmetryFunction
-
-
-def _plan(
-    sfs: Sequence[SymmetryFunction],
-) -> Tuple[Dict[float, Dict[str, List[_Member]]], Dict[str, int]]:
-    """cutoff → central element → its SFs with that cutoff (and their value columns); and the
-    number of SFs per central element."""
-    plan: Dict[float, Dict[str, List[_Member]]] = {}
-    position: Dict[str, int] = {}
-    for sf in sfs:
-        if sf.type_number not in RADIAL | ANGULAR:
-            raise ValueError(f"unknown symmetry-function type {sf.type_number}")
-        central = sf.combination[0]
-        column = position.get(central, 0)
-        position[central] = column + 1
-        by_element = plan.setdefault(float(sf.cutoff), {})
-        by_element.setdefault(central, []).append(_Member(column, sf))
-    return plan, position
-
-
-def _applies(sf: SymmetryFunction, names: Tuple[str, ...]) -> bool:
-    """Does ``sf`` sum over neighbours of these species (the weighted types: over all)?"""
-    return sf.type_number in WEIGHTED or sorted(sf.combination[1:]) == sorted(names)
-
-
-def _weight(sf: SymmetryFunction, names: Tuple[str, ...]) -> float:
-    """Z_j (Z_j Z_k) for the weighted types, 1 otherwise; times 2^(1-ζ) for Gaussian angles."""
-    weight = 1.0
-    if sf.type_number in WEIGHTED:
-        weight = float(np.prod([ATOMIC_NUMBER[name] for name in names]))
-    if sf.type_number in GAUSSIAN_ANGULAR:
-        weight *= 2.0 ** (1.0 - parameter(sf.zeta))
-    return weight
-
-
-def _accumulate(
-    out: FloatArray,
-    rows: IntArray,
-    members: List[_Member],
-    names: Tuple[str, ...],
-    sums: FloatArray,
-) -> None:
-    """Add ``sums`` (one row per member, one column per atom of ``rows``), weighted, to the
-    members' columns of ``out`` (``rows`` are distinct)."""
-    weights = np.array([_weight(m.sf, names) for m in members])
-    columns = np.array([m.column for m in members], dtype=np.int64)
-    out[np.ix_(rows, columns)] += (sums * weights[:, None]).T
-
-
-class Tally(NamedTuple):
-    """What the engine evaluated at one cutoff, for the self-check."""
-
-    centres: Dict[str, IntArray]  # central element -> its atoms
-    terms: Dict[Tuple[str, Tuple[int, ...]], int]  # (element, neighbour species) -> summed
-
-
-class CutoffGroup:
-    """Every SF of one cutoff radius, over the pair table of that radius."""
-
-    def __init__(
-        self,
-        table: PairTable,
-        cutoff: float,
-        cutoff_type: int,
-        alpha: float,
-        kinds: Sequence[str],
-        scratch: Workspace,
-        block_size: int = BLOCK_SIZE,
-    ) -> None:
-        self.table, self.cutoff, self.kinds = table, cutoff, list(kinds)
-        self.cutoff_type, self.alpha = cutoff_type, alpha
-        self.scratch, self.block_size = scratch, block_size
-        self.tally = Tally({}, {})
-        self._windows: Dict[Tuple[float, float, str], FloatArray] = {}
-
-    @cached_property
-    def fc(self) -> FloatArray:
-        return cutoff_function(self.table.distances, self.cutoff, self.cutoff_type, self.alpha)
-
-    def window(self, left: float, right: float, subtype: str) -> FloatArray:
-        """The compact radial function C(r; left, right) of every pair."""
-        key = (left, right, subtype)
-        if key not in self._windows:
-            self._windows[key] = compact_function(self.table.distances, *key)
-        return self._windows[key]
-
-    def add(self, element: str, centres: IntArray, members: List[_Member], out: FloatArray) -> None:
-        """Add the values of ``members`` for the atoms ``centres`` (of ``element``) to their
-        columns of ``out``."""
-        self.tally.centres[element] = centres
-        radial = [m for m in members if m.sf.type_number in RADIAL]
-        angular = [m for m in members if m.sf.type_number in ANGULAR]
-        for s, name in enumerate(self.kinds) if radial else ():
-            chosen = [m for m in radial if _applies(m.sf, (name,))]
-            if not chosen:
-                continue
-            summed = 0
-            for block in pair_blocks(self.table, centres, s, self.block_size):
-                terms = self._radial_terms([m.sf for m in chosen], block.first)
-                _accumulate(out, block.centres, chosen, (name,), segment_sums(terms, block.counts))
-                summed += len(block.first)
-            self.tally.terms[element, (s,)] = summed
-        n = len(self.kinds)
-        for pair in [(a, b) for a in range(n) for b in range(a, n)] if angular else ():
-            names = (self.kinds[pair[0]], self.kinds[pair[1]])
-            chosen = [m for m in angular if _applies(m.sf, names)]
-            if chosen:
-                self.tally.terms[element, pair] = self._add_triplets(centres, pair, chosen, out)
-
-    def _add_triplets(
-        self, centres: IntArray, pair: Tuple[int, int], chosen: List[_Member], out: FloatArray
-    ) -> int:
-        names = (self.kinds[pair[0]], self.kinds[pair[1]])
-        factors = Factors([m.sf for m in chosen])
-        exact = self.cutoff_type in POLYNOMIAL_CUTOFFS or any(
-            m.sf.type_number in (21, 24) for m in chosen
-        )
-        rows = triplet_rows(self.table, centres, *pair)
-        summed = 0
-        for block in triplet_blocks(rows, self.block_size):
-            assert block.second is not None
-            triplets = Triplets(self, block.first, block.second, exact)
-            sums = segment_sums(factors.terms(triplets), block.counts)
-            _accumulate(out, block.centres, chosen, names, sums[factors.rows])
-            summed += len(block.first)
-        return summed
-
-    def _radial_terms(self, sfs: List[SymmetryFunction], pairs: IntArray) -> FloatArray:
-        r = np.take(self.table.distances, pairs, out=self.scratch.vector("pair_r", len(pairs)))
-        fc = np.take(self.fc, pairs, out=self.scratch.vector("pair_fc", len(pairs)))
-        terms = self.scratch.matrix("pair_terms", len(sfs), len(pairs))
-        shifted = self.scratch.vector("pair_shifted", len(pairs))
-        for row, sf in zip(terms, sfs):
-            if sf.type_number in GAUSSIAN_RADIAL:  # exp(-η (r - r_s)²) f_c(r)
-                np.subtract(r, parameter(sf.r_shift), out=shifted)
-                np.multiply(shifted, -parameter(sf.eta), out=row)
-                row *= shifted
-                np.exp(row, out=row)
-                row *= fc
-            else:
-                window = self.window(parameter(sf.r_lower), float(sf.cutoff), subtype_of(sf))
-                np.take(window, pairs, out=row)
-        return terms
-
-
-def _verify(tally: Tally, neighbours: NeighbourList, species: IntArray, cutoff: float) -> None:
-    """Compare the pairs and triplets evaluated with the neighbour list's own totals."""
-    inside = neighbours.distances < cutoff
-    n_species = int(species.max()) + 1
-    per_atom = np.bincount(
-        neighbours.i[inside] * n_species + species[neighbours.j[inside]],
-        minlength=len(species) * n_species,
-    ).reshape(len(species), n_species)
-    for (element, codes), summed in tally.terms.items():
-        counts = per_atom[tally.centres[element]]
-        a, b = counts[:, codes[0]], counts[:, codes[-1]]
-        if len(codes) == 1:
-            expected = int(a.sum())
-        elif codes[0] == codes[1]:
-            expected = int((a * (a - 1) // 2).sum())
-        else:
-            expected = int((a * b).sum())
-        if summed != expected:
-            kind = "pairs" if len(codes) == 1 else "triplets"
-            raise EvaluationError(
-                f"the SF engine summed {summed} {kind} of central element {element} where "
-                f"the neighbour list has {expected} (cutoff {cutoff!r}, neighbour species "
-                f"codes {codes}); the values would be wrong (a bug in sfcompile)"
-            )
+    engine = Engine.of(sfs, cutoff_type, alpha)
+    result = engine.evaluate([structure], max_pairs=max_pairs, max_triplets=max_triplets,
+                             centres=None if centres is None else [centres])  # fmt: skip
+    return result.structure(0)
