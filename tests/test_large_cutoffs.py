@@ -23,7 +23,6 @@ from sfcompile.engine import neighbours, sfvalues
 from sfcompile.engine.neighbours import (
     PairTable,
     chunks,
-    pair_blocks,
     triplet_blocks,
     triplet_rows,
 )
@@ -92,27 +91,6 @@ def test_triplet_blocks_give_every_triplet_once(
         seen += zip(owners.tolist(), block.first.tolist(), block.second.tolist())
         assert len(block.first) < size + max(table.number.max(), 1)  # bounded memory
     assert len(seen) == len(set(seen)) and set(seen) == expected
-
-
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(st.lists(st.integers(0, 40), min_size=2, max_size=2), min_size=1, max_size=12),
-    st.integers(1, 100),
-)
-def test_pair_blocks_give_every_pair_once(number: List[List[int]], size: int) -> None:
-    table = _table(np.array(number, dtype=np.int64))
-    centres = np.arange(len(number), dtype=np.int64)
-    seen = [
-        (owner, p)
-        for block in pair_blocks(table, centres, 1, size)
-        for owner, p in zip(np.repeat(block.centres, block.counts).tolist(), block.first.tolist())
-    ]
-    expected = [
-        (c, p)
-        for c in centres.tolist()
-        for p in range(table.first[c, 1], table.first[c, 1] + table.number[c, 1])
-    ]
-    assert seen == expected
 
 
 # --- references at large cutoffs ---------------------------------------------------------

@@ -222,16 +222,6 @@ class Block(NamedTuple):
     counts: IntArray  # pairs or triplets of each of those centres in this block
 
 
-def pair_blocks(table: PairTable, centres: IntArray, s: int, size: int) -> Iterator[Block]:
-    """The pairs of the atoms ``centres`` with neighbours of species ``s``, in blocks of
-    about ``size`` pairs (whole centres)."""
-    counts = table.number[centres, s]
-    positions = np.flatnonzero(counts)
-    counts, starts = counts[positions], table.first[centres[positions], s]
-    for part in chunks(counts, size):
-        yield Block(ranges(starts[part], counts[part]), None, positions[part], counts[part])
-
-
 class TripletRows(NamedTuple):
     """The triplets (i, j, k) of some centres, one row per (i, j): k runs over ``partners``
     consecutive pairs of the table from ``second``."""
@@ -271,12 +261,3 @@ def triplet_blocks(rows: TripletRows, size: int) -> Iterator[Block]:
             centre[starts],
             np.add.reduceat(partners, starts),
         )
-
-
-def segment_sums(terms: FloatArray, counts: IntArray) -> FloatArray:
-    """Sums of ``terms`` (rows: quantities; columns: pairs or triplets grouped by centre, as a
-    Block gives them; every count > 0) per centre: an array (rows, centres)."""
-    if not len(counts):
-        return np.zeros((terms.shape[0], 0))
-    starts = np.cumsum(counts) - counts
-    return np.asarray(np.add.reduceat(terms, starts, axis=1))
