@@ -460,6 +460,46 @@ def test_ase_without_energy_or_forces(ase_io: Any, tmp_path: Path) -> None:
     ase_io.write(str(path), Atoms("H2O", positions=[[0, 0, 0], [1, 0, 0], [0, 1, 0]]))
     (s,) = read_with_ase(path, format="xyz", known_elements=["H", "O"])
     assert s.energy == 0.0 and not s.forces.any() and s.lattice is None
+    assert not s.has_forces and not s.has_energy
+
+
+def test_ase_energies_and_forces(ase_io: Any, tmp_path: Path) -> None:
+    """extxyz written with a calculator's results gives them back; read from input.data
+    they are always present."""
+    from ase import Atoms
+    from ase.calculators.singlepoint import SinglePointCalculator
+
+    water = Atoms("H2O", positions=[[0, 0, 0], [1, 0, 0], [0, 1, 0]])
+    forces = np.array([[0.5, -0.25, 0.0], [1.0, 2.0, 3.0], [-1.5, -1.75, -3.0]])
+    water.calc = SinglePointCalculator(water, energy=-14.25, forces=forces)
+    ase_io.write(str(tmp_path / "w.extxyz"), water, format="extxyz")
+    (s,) = read_with_ase(tmp_path / "w.extxyz")
+    assert s.has_forces and s.has_energy and s.energy == -14.25
+    np.testing.assert_array_equal(s.forces, forces)
+    (t,) = read_input_data(io.StringIO(GOOD))
+    assert t.has_forces and t.has_energy
+
+
+@pytest.mark.parametrize(
+    ("properties", "message"),
+    [
+        ("energy=1.5 pbc=\"F F F\" Properties=species:S:1:pos:R:3:forces:R:3",
+         "w.extxyz:1:1: error: frame 0 (0-based): the force on atom 1 (0-based) is not a finite "
+         "number"),
+        ("energy=nan pbc=\"F F F\" Properties=species:S:1:pos:R:3:forces:R:3",
+         "w.extxyz:1:1: error: frame 0 (0-based): its energy is nan; expected a finite number"),
+    ],
+)  # fmt: skip
+def test_ase_malformed_energies_and_forces(
+    ase_io: Any, tmp_path: Path, properties: str, message: str
+) -> None:
+    lines = ["2", properties, "H 0 0 0 1.0 2.0 3.0", "O 1 0 0 nan 0 0", ""]
+    if "energy=nan" in properties:
+        lines[3] = "O 1 0 0 0 0 0"
+    (tmp_path / "w.extxyz").write_text("\n".join(lines))
+    with pytest.raises(DataError) as info:
+        list(read_with_ase(tmp_path / "w.extxyz"))
+    assert str(info.value).replace(str(tmp_path) + "/", "") == message
 
 
 def test_ase_rejections(ase_io: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -475,12 +515,12 @@ def test_ase_rejections(ase_io: Any, tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(DataError) as info:
         next(frames)
     assert str(info.value) == (
-        "frames.extxyz: error: frame 1 (0-based): periodic in some directions only (pbc = "
+        "frames.extxyz:6:1: error: frame 1 (0-based): periodic in some directions only (pbc = "
         "[True, True, False]); n2p2 knows fully periodic structures (3 lattice vectors) and "
         "non-periodic ones: set pbc to all True (with vacuum in the cell for a slab) or all False"
     )
     ase_io.write("dummy.extxyz", Atoms("X", positions=[[0, 0, 0]]), format="extxyz")
-    with pytest.raises(DataError, match=r"^dummy.extxyz: error: frame 0 \(0-based\): unknown "):
+    with pytest.raises(DataError, match=r"^dummy.extxyz:1:1: error: frame 0 \(0-based\): unknown "):
         list(read_with_ase("dummy.extxyz"))
     with pytest.raises(DataError, match=r"not one of the spec's elements \(H\)$"):
         list(read_with_ase("frames.extxyz", known_elements=["H"]))

@@ -39,7 +39,14 @@ from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
 from ..engine.neighbours import IntArray
 from ..engine.parallel import map_chunks
 from ..engine.search import StructureRefused
-from ..engine.sfvalues import BatchEvaluation, Engine, Evaluation, Geometry, StructureLike
+from ..engine.sfvalues import (
+    BatchEvaluation,
+    ChainRequest,
+    Engine,
+    Evaluation,
+    Geometry,
+    StructureLike,
+)
 from ..errors import Diagnostic, SpecError
 from ..readers.structures import DataError
 from ..spec.elements import ATOMIC_NUMBER
@@ -257,12 +264,15 @@ def evaluate_chunk(
     plan: Plan,
     chunk: Sequence[Geometry],
     centres: Optional[Sequence[Optional[Dict[str, IntArray]]]] = None,
+    chain: Optional[ChainRequest] = None,
 ) -> BatchEvaluation:
     """The plan's SFs on a chunk of structures as one batch (``centres``: per structure, only
-    these atoms of each element); a structure the engine refuses is a located error."""
+    these atoms of each element; ``chain``: their derivatives too); a structure the engine
+    refuses is a located error."""
     try:
         return plan.engine.evaluate(chunk, max_pairs=plan.max_pairs,
-                                    max_triplets=plan.max_triplets, centres=centres)  # fmt: skip
+                                    max_triplets=plan.max_triplets, centres=centres,
+                                    chain=chain)  # fmt: skip
     except StructureRefused as exc:
         where = chunk[exc.structure] if exc.structure is not None else chunk[0]
         raise structure_error(where, str(exc)) from None

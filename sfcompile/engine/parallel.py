@@ -29,24 +29,30 @@ Task = Callable[[C, List[Geometry]], R]
 
 
 def geometry_of(structure: StructureLike) -> Geometry:
-    """What the engine needs of a structure, and where it comes from (a Structure knows)."""
+    """What the engine needs of a structure, where it comes from (a Structure knows), and its
+    reference energy and forces where it has them."""
     if isinstance(structure, Geometry):  # already one (and its ``index`` is tuple.index)
         return structure
+    energy = getattr(structure, "energy", None) if getattr(structure, "has_energy", True) else None
+    forces = getattr(structure, "forces", None) if getattr(structure, "has_forces", True) else None
     return Geometry(
         structure.positions, structure.lattice, structure.elements,
         str(getattr(structure, "source", "")), int(getattr(structure, "line", 0)),
         int(getattr(structure, "index", -1)),
+        None if energy is None else float(energy), forces,
     )  # fmt: skip
 
 
-def chunks(structures: Iterable[StructureLike]) -> Iterator[List[Geometry]]:
-    """Consecutive structures, at least ``CHUNK_ATOMS`` atoms per chunk (the last: the rest)."""
+def chunks(
+    structures: Iterable[StructureLike], size: int = CHUNK_ATOMS
+) -> Iterator[List[Geometry]]:
+    """Consecutive structures, at least ``size`` atoms per chunk (the last: the rest)."""
     chunk: List[Geometry] = []
     atoms = 0
     for structure in structures:
         chunk.append(geometry_of(structure))
         atoms += len(structure.elements)
-        if atoms >= CHUNK_ATOMS:
+        if atoms >= size:
             yield chunk
             chunk, atoms = [], 0
     if chunk:
@@ -72,20 +78,23 @@ def map_chunks(
     jobs: int = 1,
     scheduler: Optional[str] = None,
     progress: Optional[ChunkProgress] = None,
+    chunk_atoms: int = CHUNK_ATOMS,
 ) -> Generator[R, None, None]:
-    """``task(context, chunk)`` for every chunk of ``structures``, in chunk order; ``jobs`` > 1:
-    in that many worker processes; ``scheduler`` (a Dask scheduler's address or scheduler
-    file): on that cluster. ``task`` must be a module-level function (it travels by name);
-    ``progress`` is told how many chunks are submitted and done. Closing the generator
-    (or an exception in it) stops the chunks in flight."""
+    """``task(context, chunk)`` for every chunk of ``structures`` (``chunk_atoms``: the atoms
+    at which a chunk closes), in chunk order; ``jobs`` > 1: in that many worker processes;
+    ``scheduler`` (a Dask scheduler's address or scheduler file): on that cluster. ``task`` must
+    be a module-level function (it travels by name); ``progress`` is told how many chunks are
+    submitted and done. Closing the generator (or an exception in it) stops the chunks in
+    flight."""
+    parts = chunks(structures, chunk_atoms)
     if scheduler is not None:
         if jobs > 1:
             raise ValueError("jobs is the number of local processes: give jobs or scheduler")
-        yield from map_on_cluster(task, context, chunks(structures), scheduler, progress)
+        yield from map_on_cluster(task, context, parts, scheduler, progress)
     elif jobs <= 1:
-        yield from _in_process(task, context, structures, progress)
+        yield from _in_process(task, context, parts, progress)
     else:
-        yield from _in_pool(task, context, structures, jobs, progress)
+        yield from _in_pool(task, context, parts, jobs, progress)
 
 
 def _count(progress: Optional[ChunkProgress], done: int, submitted: int, complete: bool) -> None:
@@ -94,11 +103,11 @@ def _count(progress: Optional[ChunkProgress], done: int, submitted: int, complet
 
 
 def _in_process(
-    task: Task[C, R], context: C, structures: Iterable[StructureLike],
+    task: Task[C, R], context: C, parts: Iterable[List[Geometry]],
     progress: Optional[ChunkProgress],
 ) -> Iterator[R]:  # fmt: skip
     done = 0
-    for chunk in chunks(structures):
+    for chunk in parts:
         _count(progress, done, done + 1, False)
         result = task(context, chunk)
         done += 1
@@ -108,7 +117,7 @@ def _in_process(
 
 
 def _in_pool(
-    task: Task[C, R], context: C, structures: Iterable[StructureLike], jobs: int,
+    task: Task[C, R], context: C, parts: Iterable[List[Geometry]], jobs: int,
     progress: Optional[ChunkProgress],
 ) -> Iterator[R]:  # fmt: skip
     methods = multiprocessing.get_all_start_methods()
@@ -117,7 +126,7 @@ def _in_pool(
     try:
         with futures.ProcessPoolExecutor(jobs, start, _init_worker, (task, context)) as pool:
             pending: Deque[futures.Future[R]] = deque()
-            for chunk in chunks(structures):
+            for chunk in parts:
                 pending.append(pool.submit(_run, chunk))
                 submitted += 1
                 _count(progress, done, submitted, False)

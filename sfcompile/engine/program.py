@@ -121,6 +121,7 @@ class _Group:
     radial: Dict[Factor, int]
     jk: Dict[Factor, int]
     angular: Dict[Factor, int]
+    triples: Dict[Tuple[int, int], int]  # (R, Q or -1) -> the product R(r_ij) R(r_ik) [Q(r_jk)]
     sfs: List[Tuple[int, Parts, SymmetryFunction]]  # (column, parts, SF)
 
 
@@ -161,13 +162,13 @@ class Program:
         by_cutoff: Dict[float, _Group] = {}
         for column, sf in enumerate(sfs):
             cutoff = float(sf.cutoff)
-            group = by_cutoff.setdefault(cutoff, _Group(cutoff, {}, {}, {}, []))
+            group = by_cutoff.setdefault(cutoff, _Group(cutoff, {}, {}, {}, {}, []))
             parts = parts_of(sf)
-            group.radial.setdefault(parts.radial, len(group.radial))
-            if parts.jk is not None:
-                group.jk.setdefault(parts.jk, len(group.jk))
+            r = group.radial.setdefault(parts.radial, len(group.radial))
+            q = -1 if parts.jk is None else group.jk.setdefault(parts.jk, len(group.jk))
             if parts.angular is not None:
                 group.angular.setdefault(parts.angular, len(group.angular))
+                group.triples.setdefault((r, q), len(group.triples))
             group.sfs.append((column, parts, sf))
         return [by_cutoff[c] for c in sorted(by_cutoff)]
 
@@ -181,57 +182,136 @@ class Program:
         return s * self.n_species - s * (s - 1) // 2 + (t - s)
 
     def _arrays(self, groups: List[_Group]) -> Tuple[object, ...]:
-        """The tuple the kernel takes (module.c: py_evaluate's ``program``)."""
+        """The tuple the kernel takes (module.c: py_evaluate's ``program``; kernel.h explains
+        lists and cells). Factor and triple indices are global (the kernel subtracts its
+        group's first)."""
         factors: Dict[str, List[Factor]] = {"radial": [], "jk": [], "angular": []}
-        starts: Dict[str, List[int]] = {"radial": [0], "jk": [0], "angular": [0]}
-        sf_rows: List[Tuple[int, int, int, int, int, float]] = []
-        radial_lists: List[List[int]] = []
-        angular_lists: List[List[int]] = []
-        list_jk: List[List[int]] = []
-        list_a: List[List[int]] = []
-        pairs = species_pairs(self.n_species)
-        for group in groups:
-            offset = {kind: len(factors[kind]) for kind in factors}
-            for kind, table in (("radial", group.radial), ("jk", group.jk),
-                                ("angular", group.angular)):  # fmt: skip
-                factors[kind].extend(table)
-                starts[kind].append(len(factors[kind]))
-            first_sf = len(sf_rows)
-            for column, parts, sf in group.sfs:
-                sf_rows.append((
-                    column,
-                    offset["radial"] + group.radial[parts.radial],
-                    -1 if parts.jk is None else offset["jk"] + group.jk[parts.jk],
-                    -1 if parts.angular is None
-                    else offset["angular"] + group.angular[parts.angular],
-                    int(sf.type_number in WEIGHTED),
-                    parts.weight,
-                ))  # fmt: skip
-            radial: List[List[int]] = [[] for _ in range(self.n_species)]
-            angular: List[List[int]] = [[] for _ in pairs]
-            for k, (_, parts, sf) in enumerate(group.sfs, first_sf):
-                lists, keys = (radial, range(self.n_species)) if parts.angular is None \
-                    else (angular, range(len(pairs)))  # fmt: skip
-                for key in keys if sf.type_number in WEIGHTED else [self._key(sf)]:
-                    lists[key].append(k)
-            radial_lists.extend(radial)
-            angular_lists.extend(angular)
-            for chosen in angular:
-                list_jk.append(sorted({sf_rows[k][2] for k in chosen if sf_rows[k][2] >= 0}))
-                list_a.append(sorted({sf_rows[k][3] for k in chosen}))
+        starts: Dict[str, List[int]] = {"radial": [0], "jk": [0], "angular": [0], "triple": [0]}
+        triples: List[Tuple[int, int]] = []
+        layout = _Layout()
+        n_pairs = len(species_pairs(self.n_species))
+        for k in range(len(self.centres)):
+            layout.begin_element(self.widths[k])
+            for group in groups[self.element_groups[k] : self.element_groups[k + 1]]:
+                offset = {kind: len(factors[kind]) for kind in factors}
+                for kind, table in (("radial", group.radial), ("jk", group.jk),
+                                    ("angular", group.angular)):  # fmt: skip
+                    factors[kind].extend(table)
+                    starts[kind].append(len(factors[kind]))
+                first_triple = len(triples)
+                triples += [(offset["radial"] + r, -1 if q < 0 else offset["jk"] + q)
+                            for r, q in group.triples]  # fmt: skip
+                starts["triple"].append(len(triples))
+                radial: List[List[RadialEntry]] = [[] for _ in range(self.n_species + 1)]
+                angular: List[List[AngularEntry]] = [[] for _ in range(n_pairs + 1)]
+                for column, parts, sf in group.sfs:
+                    r = group.radial[parts.radial]
+                    weighted = sf.type_number in WEIGHTED
+                    if parts.angular is None:
+                        key = self.n_species if weighted else self._key(sf)
+                        radial[key].append((column, r, parts.weight))
+                        continue
+                    q = -1 if parts.jk is None else group.jk[parts.jk]
+                    key = n_pairs if weighted else self._key(sf)
+                    angular[key].append((column, first_triple + group.triples[r, q],
+                                         offset["angular"] + group.angular[parts.angular],
+                                         parts.weight))  # fmt: skip
+                layout.radial_lists(radial, len(group.radial))
+                layout.angular_lists(angular, triples)
+        layout.finish()
         ints = _int_array
+        first_sf = np.concatenate([[0], np.cumsum(self.widths)[:-1]]) if self.widths else []
         return (
             len(self.centres), self.n_species, self.cutoff_type, float(self.alpha),
-            ints(self.element_groups), ints(self.widths),
+            ints(self.element_groups), ints(self.widths), ints(layout.element_cells),
+            ints(first_sf), ints(layout.sf_cell), np.array(layout.sf_weight, dtype=np.float64),
             np.array(self.group_cutoffs, dtype=np.float64),
             ints(starts["radial"]), ints(starts["jk"]), ints(starts["angular"]),
+            ints(starts["triple"]),
             *_factor_arrays(factors["radial"]),
             *_factor_arrays(factors["jk"]),
             *_angular_arrays(factors["angular"]),
-            *(ints([int(row[k]) for row in sf_rows]) for k in range(5)),
-            np.array([row[5] for row in sf_rows], dtype=np.float64),
-            *_csr(radial_lists), *_csr(angular_lists), *_csr(list_jk), *_csr(list_a),
+            ints([r for r, _ in triples]), ints([q for _, q in triples]),
+            ints(layout.radial_cell), ints(layout.angular_cell),
+            *_csr(layout.list_triple), *_csr(layout.list_a),
+            *_csr(layout.need_jk), *_csr(layout.need_a), *_csr(layout.need_triple),
         )  # fmt: skip
+
+
+RadialEntry = Tuple[int, int, float]  # value column, R factor (in the group), weight
+AngularEntry = Tuple[int, int, int, float]  # value column, triple, A factor (global), weight
+
+
+class _Layout:
+    """The cells of each element's lists, and where every SF's value is (kernel.h)."""
+
+    def __init__(self) -> None:
+        self.element_cells: List[int] = []
+        self.sf_cell: List[int] = []
+        self.sf_weight: List[float] = []
+        self.radial_cell: List[int] = []
+        self.angular_cell: List[int] = []
+        self.list_triple: List[List[int]] = []
+        self.list_a: List[List[int]] = []
+        self.need_jk: List[List[int]] = []
+        self.need_a: List[List[int]] = []
+        self.need_triple: List[List[int]] = []
+        self._cells = -1  # cells of the element being laid out (-1: none yet)
+        self._first = 0  # its first SF in sf_cell
+
+    def begin_element(self, width: int) -> None:
+        if self._cells >= 0:
+            self.element_cells.append(self._cells)
+        self._first = len(self.sf_cell)
+        self.sf_cell += [-1] * width
+        self.sf_weight += [0.0] * width
+        self._cells = 0
+
+    def finish(self) -> None:
+        if self._cells >= 0:
+            self.element_cells.append(self._cells)
+
+    def _place(self, column: int, cell: int, weight: float) -> None:
+        self.sf_cell[self._first + column] = cell
+        self.sf_weight[self._first + column] = weight
+
+    def radial_lists(self, lists: List[List[RadialEntry]], factors: int) -> None:
+        """One row of cells (one per R factor of the group) per non-empty list."""
+        for entries in lists:
+            if not entries:
+                self.radial_cell.append(-1)
+                continue
+            self.radial_cell.append(self._cells)
+            for column, r, weight in entries:
+                self._place(column, self._cells + r, weight)
+            self._cells += factors
+
+    def angular_lists(
+        self, lists: List[List[AngularEntry]], triples: List[Tuple[int, int]]
+    ) -> None:
+        """A grid (triples × A factors) per non-empty list, and what each species pair's two
+        lists (its own and the weighted one, the last) need per triplet."""
+        for entries in lists:
+            used_t = sorted({t for _, t, _, _ in entries})
+            used_a = sorted({a for _, _, a, _ in entries})
+            self.list_triple.append(used_t)
+            self.list_a.append(used_a)
+            if not entries:
+                self.angular_cell.append(-1)
+                continue
+            self.angular_cell.append(self._cells)
+            row = {t: k for k, t in enumerate(used_t)}
+            col = {a: k for k, a in enumerate(used_a)}
+            for column, t, a, weight in entries:
+                self._place(column, self._cells + row[t] * len(used_a) + col[a], weight)
+            self._cells += len(used_t) * len(used_a)
+        mine = len(lists)
+        weighted_t, weighted_a = self.list_triple[-1], self.list_a[-1]
+        for k in range(mine - 1):
+            used_t = sorted(set(self.list_triple[k - mine]) | set(weighted_t))
+            self.need_triple.append(used_t)
+            self.need_jk.append(sorted({triples[t][1] for t in used_t if triples[t][1] >= 0}))
+            self.need_a.append(sorted(set(self.list_a[k - mine]) | set(weighted_a)))
 
 
 def _int_array(values: Sequence[int]) -> IntArray:

@@ -60,7 +60,8 @@ class StructureLike(Protocol):
 
 class Geometry(NamedTuple):
     """A minimal structure: positions (n, 3), lattice (3, 3) rows or None, element symbols;
-    where it comes from, for messages."""
+    where it comes from, for messages; and the reference energy and forces (n, 3) where the
+    data gives them."""
 
     positions: npt.ArrayLike
     lattice: Optional[npt.ArrayLike]
@@ -68,6 +69,8 @@ class Geometry(NamedTuple):
     source: str = ""
     line: int = 0  # of its first line in the file (0: unknown)
     number: int = -1  # 0-based position of the structure in the file (-1: unknown)
+    energy: Optional[float] = None
+    forces: Optional[npt.ArrayLike] = None
 
 
 class Evaluation(NamedTuple):

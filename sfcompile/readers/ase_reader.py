@@ -9,9 +9,10 @@ reported at its frame's line (and at the token it names, where it names one).
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import re
-from typing import Any, Collection, Iterator, List, Optional, Tuple, Union
+from typing import Any, Callable, Collection, Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -44,7 +45,8 @@ def read_with_ase(
         raise error(name, None, None, message) from exc
     starts = xyz_frames(name) if _is_xyz(name, format) else None
     for index, atoms in enumerate(_ase_frames(ase_io, name, format, starts)):
-        yield _from_atoms(atoms, index, name, known_elements)
+        line = starts[index] if starts is not None and index < len(starts) else None
+        yield _from_atoms(atoms, index, name, known_elements, line)
 
 
 def _is_xyz(name: str, format: Optional[str]) -> bool:
@@ -125,9 +127,11 @@ def _place(
     return first, 1
 
 
-def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[str]]) -> Structure:
+def _from_atoms(
+    atoms: Any, index: int, name: str, known: Optional[Collection[str]], line: Optional[int]
+) -> Structure:
     def fail(message: str) -> DataError:
-        return error(name, None, None, f"frame {index} (0-based): {message}")
+        return error(name, line, 1 if line else None, f"frame {index} (0-based): {message}")
 
     elements = tuple(str(symbol) for symbol in atoms.get_chemical_symbols())
     if not elements:
@@ -154,19 +158,57 @@ def _from_atoms(atoms: Any, index: int, name: str, known: Optional[Collection[st
         raise fail("positions must be finite numbers")
     results = getattr(atoms.calc, "results", None) or {}
     charges = frozen(atoms.get_initial_charges())
-    forces = results.get("forces")
-    if forces is None:
-        forces = np.zeros_like(positions)
+    forces = _forces(results, atoms, len(elements), fail)
+    energy = _energy(results, atoms, fail)
     return Structure(
         index=index,
-        line=0,
+        line=line or 0,
         comment=str(atoms.info.get("comment", "")),
         lattice=lattice,
         positions=positions,
         elements=elements,
         charges=charges,
-        forces=frozen(forces),
-        energy=float(results.get("energy", 0.0)),
+        forces=frozen(np.zeros_like(positions) if forces is None else forces),
+        energy=0.0 if energy is None else energy,
         charge=float(charges.sum()),
         source=name,
+        has_forces=forces is not None,
+        has_energy=energy is not None,
     )
+
+
+def _forces(
+    results: Dict[str, Any], atoms: Any, n: int, fail: Callable[[str], DataError]
+) -> Optional[FloatArray]:
+    """The reference forces of a frame (from its calculator or its ``forces`` array), or None."""
+    found = results.get("forces")
+    if found is None:
+        found = atoms.arrays.get("forces")
+    if found is None:
+        return None
+    try:
+        forces = np.asarray(found, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise fail("its forces are not numbers") from None
+    if forces.shape != (n, 3):
+        raise fail(f"its forces have shape {forces.shape}; expected ({n}, 3), one row per atom")
+    if not np.isfinite(forces).all():
+        atom = int(np.flatnonzero(~np.isfinite(forces).all(axis=1))[0])
+        raise fail(f"the force on atom {atom} (0-based) is not a finite number")
+    return forces
+
+
+def _energy(
+    results: Dict[str, Any], atoms: Any, fail: Callable[[str], DataError]
+) -> Optional[float]:
+    """The reference energy of a frame (calculator results, else ``info["energy"]``), or None."""
+    found = results.get("energy", atoms.info.get("energy"))
+    if found is None:
+        return None
+    try:
+        energy = float(found)
+    except (TypeError, ValueError):
+        raise fail(f"its energy {found!r} is not a number") from None
+    if not math.isfinite(energy):
+        raise fail(f"its energy is {energy!r}; expected a finite number")
+    return energy

@@ -48,6 +48,8 @@ class Structure:
     energy: float
     charge: float
     source: str = ""  # the file it was read from, for messages
+    has_forces: bool = True  # False: the file gives none (zeros above); input.data always does
+    has_energy: bool = True
 
     @property
     def periodic(self) -> bool:

@@ -90,32 +90,43 @@ static inline double core_derivative(int core, double x, double value)
     return 0.0;
 }
 
-/* f_c(r) and df_c/dr of the global cutoff function; 0 for r >= r_c. */
+/* d/dx of ½(cos πx + 1). Out of line: where cos and sin of one argument meet in one function
+ * the compiler calls sincos, which would cost every value-only evaluation a sine too. */
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((noinline))
+#endif
+static double cos_slope(double x)
+{
+    return -0.5 * SF_PI * sin(SF_PI * x);
+}
+
+/* f_c(r) and (if ``df`` is not NULL) df_c/dr of the global cutoff function; 0 for r >= r_c. */
 static inline void cutoff_eval(const Cutoff *c, double r, double *f, double *df)
 {
-    double x, t, value;
+    double x, t, value, derivative = 0.0;
     if (r >= c->rc) {
         *f = 0.0;
-        *df = 0.0;
+        if (df) *df = 0.0;
         return;
     }
     switch (c->type) {
     case CUT_HARD:
         *f = 1.0;
-        *df = 0.0;
+        if (df) *df = 0.0;
         return;
     case CUT_TANHU:
     case CUT_TANH:
         t = tanh(1.0 - r * c->inv_rc);
         value = (c->type == CUT_TANH ? c->tanh_pre * t : t) * (t * t);
         *f = value;
-        *df = -3.0 * (c->type == CUT_TANH ? c->tanh_pre : 1.0) * t * t * (1.0 - t * t)
-              * c->inv_rc;
+        if (df)
+            *df = -3.0 * (c->type == CUT_TANH ? c->tanh_pre : 1.0) * t * t * (1.0 - t * t)
+                  * c->inv_rc;
         return;
     }
     if (r < c->r_ci) {
         *f = 1.0;
-        *df = 0.0;
+        if (df) *df = 0.0;
         return;
     }
     x = (r - c->r_ci) * c->inv_width;
@@ -123,20 +134,20 @@ static inline void cutoff_eval(const Cutoff *c, double r, double *f, double *df)
     if (x > 1.0) x = 1.0;
     switch (c->type) {
     case CUT_COS:
-        *f = 0.5 * (cos(SF_PI * x) + 1.0);
-        *df = -0.5 * SF_PI * sin(SF_PI * x) * c->inv_width;
-        return;
+        value = 0.5 * (cos(SF_PI * x) + 1.0);
+        if (df) derivative = cos_slope(x);
+        break;
     case CUT_EXP:
         value = core_value(CORE_E, x);
-        *f = value;
-        *df = core_derivative(CORE_E, x, value) * c->inv_width;
-        return;
+        if (df) derivative = core_derivative(CORE_E, x, value);
+        break;
     default: /* poly1 .. poly4 are the cores p1 .. p4 */
         value = core_value(c->type - CUT_POLY1 + CORE_P1, x);
-        *f = value;
-        *df = core_derivative(c->type - CUT_POLY1 + CORE_P1, x, value) * c->inv_width;
-        return;
+        if (df) derivative = core_derivative(c->type - CUT_POLY1 + CORE_P1, x, value);
+        break;
     }
+    *f = value;
+    if (df) *df = derivative * c->inv_width;
 }
 
 /* A compact window C(v; left, right) = core(|v - m|/w) (the "a" variants: core((2 - y) y)),

@@ -6,18 +6,24 @@
  *   angular (3, 9, 13, 21, 22, 24, 25): W · R(r_ij) · R(r_ik) · [Q(r_jk)] · A(cos θ_ijk)
  * R is a Gaussian exp(-η (r - r_s)²) times the global cutoff function, or a compact window;
  * Q the same of r_jk for the "narrow" types; A (1 + λ cos θ)^ζ or a compact window of θ; W a
- * constant (2^(1-ζ)) times Z_j (Z_j Z_k) for the weighted types. The distinct factors of a
- * cutoff group are computed once per neighbour (R) or per triplet (Q, A), not once per SF.
+ * constant (2^(1-ζ)) times Z_j (Z_j Z_k) for the weighted types. A *triple* is the radial part
+ * R(r_ij) R(r_ik) [Q(r_jk)] of angular terms. Every factor and triple of a cutoff group is
+ * computed once per neighbour (R) or per triplet (Q, A, triples), not once per SF.
  *
- * The neighbour pairs come as a list sorted by central atom (CSR: pair_start). Per centre the
- * kernel visits its neighbours within each cutoff, then every unordered pair of them, and adds
- * each SF's terms in that fixed order: the result depends on nothing but the structure.
+ * Cells. The SFs of a group that sum over the same neighbour species (or unordered species
+ * pair; or, for the weighted types, over all) form a *list*, and its terms are accumulated on a
+ * grid of cells: for a radial list one cell per R factor of the group, for an angular list one
+ * cell per (triple, A factor) of the list. Per neighbour or triplet the kernel adds a whole row
+ * of cells at once (a product of two short vectors: no per-SF indexing), and at the end of a
+ * centre each SF takes its cell times its constant weight. The terms of a cell are added in
+ * the order the kernel visits them (neighbours, then pairs of neighbours, as listed): the
+ * result depends on nothing but the structure.
  *
- * Derivatives: per centre i, the gradient of each of its SFs with respect to the position of
- * every neighbour slot (a pair of the list; periodic images are separate slots) is built as
- *   dG/dr_j = S_j v_ij + V_j      (S_j: scalar, V_j: a vector, both per SF)
- * and dG/dr_i = -Σ_j dG/dr_j. A consumer then adds  φ'_p(G) · dG/dr_a  into the rows of the
- * atoms a (see kernel.c: sf_contract).
+ * Derivatives: per centre i, the gradient of each cell with respect to the position of every
+ * neighbour slot (a pair of the list; periodic images are separate slots) is built as
+ *   dC/dr_j = S_j v_ij + V_j      (S_j: scalar, V_j: a vector, per cell)
+ * and dG/dr_i = -Σ_j dG/dr_j. A consumer then adds φ'_p(G) · dG/dr_a into the rows of the
+ * atoms a (kernel.c: consume).
  */
 #ifndef SFCOMPILE_KERNEL_H
 #define SFCOMPILE_KERNEL_H
@@ -33,11 +39,17 @@ typedef struct {
     idx_t n_elements;
     const idx_t *element_group_start; /* [n_elements + 1] */
     const idx_t *element_width;       /* [n_elements]: SFs (value columns) of the element */
+    const idx_t *element_cells;       /* [n_elements]: cells of the element's lists */
+    const idx_t *element_offset;      /* [n_elements]: first SF of the element in sf_cell */
+    /* per SF: its cell and constant weight */
+    const idx_t *sf_cell;
+    const double *sf_weight;
     /* cutoff groups */
     const double *group_cutoff;       /* [G] */
     const idx_t *group_radial_start;  /* [G + 1] into the R factors */
     const idx_t *group_jk_start;      /* [G + 1] into the Q factors */
     const idx_t *group_angular_start; /* [G + 1] into the A factors */
+    const idx_t *group_triple_start;  /* [G + 1] into the triples */
     /* factors: kind (FACTOR_*), core code (windows), parameters a, b:
      * R, Q: Gaussian (a = r_s, b = η) or window (a = left, b = right, in length units)
      * A: Gaussian (a = λ, b = ζ; izeta: ζ if a whole number in 1..1024, else 0) or window
@@ -48,26 +60,22 @@ typedef struct {
     const double *jk_a, *jk_b;
     const idx_t *angular_kind, *angular_core, *angular_izeta;
     const double *angular_a, *angular_b;
-    /* SFs */
-    const idx_t *sf_column;   /* value column of the SF among its element's */
-    const idx_t *sf_radial;   /* R factor (global index) */
-    const idx_t *sf_jk;       /* Q factor or -1 (wide and radial types) */
-    const idx_t *sf_angular;  /* A factor or -1 (radial types) */
-    const idx_t *sf_weighted; /* 1: times Z_j (Z_j Z_k) */
-    const double *sf_weight;  /* the constant factor */
-    /* which SFs sum over which neighbour species: per group, per species code s (radial) or
-     * per unordered species pair (angular; index of (s, t), s <= t, in row-major upper
-     * triangle order), a list of SF indices, and for the angular lists the Q and A factors
-     * they use */
+    /* triples: R factor and Q factor (-1 for the wide types) */
+    const idx_t *triple_radial, *triple_jk;
+    /* lists. n_species codes; radial lists per group: one per species code, then one of the
+     * weighted types (n_species + 1 per group); angular lists per group: one per unordered
+     * species pair (s <= t, row-major upper triangle), then the weighted one. A list's first
+     * cell, or -1 when it has no SF; an angular list's triples and A factors (its grid:
+     * cell = first + triple position · (A factors of the list) + A position); and, per
+     * species pair, every Q factor, A factor and triple its two lists need. */
     idx_t n_species;
-    const idx_t *radial_list_start; /* [G * n_species + 1] */
-    const idx_t *radial_list;
-    const idx_t *angular_list_start; /* [G * n_pairs + 1] */
-    const idx_t *angular_list;
-    const idx_t *list_jk_start; /* [G * n_pairs + 1]: distinct Q factors of the list */
-    const idx_t *list_jk;
-    const idx_t *list_a_start;  /* [G * n_pairs + 1]: distinct A factors of the list */
-    const idx_t *list_a;
+    const idx_t *radial_cell;        /* [G * (n_species + 1)] */
+    const idx_t *angular_cell;       /* [G * (n_pairs + 1)] */
+    const idx_t *list_triple_start, *list_triple; /* [G * (n_pairs + 1) + 1] */
+    const idx_t *list_a_start, *list_a;
+    const idx_t *need_jk_start, *need_jk;         /* [G * n_pairs + 1] */
+    const idx_t *need_a_start, *need_a;
+    const idx_t *need_triple_start, *need_triple;
     /* the global cutoff function */
     int cutoff_type;
     double alpha;

@@ -69,7 +69,7 @@ static void *array(Views *v, PyObject *object, char kind, int writable, Py_ssize
 /* evaluate(program: tuple, neighbours: tuple, output: tuple) -> (pairs, triplets) */
 static PyObject *py_evaluate(PyObject *self, PyObject *args)
 {
-    PyObject *prog, *nbs, *outs;
+    PyObject *prog, *nbs, *outs, *result = NULL;
     Program p;
     Neighbours nb;
     Output out;
@@ -79,16 +79,16 @@ static PyObject *py_evaluate(PyObject *self, PyObject *args)
     int status;
     (void)self;
     views.count = 0;
+    memset(&p, 0, sizeof(p));
     if (!PyArg_ParseTuple(args, "O!O!O!", &PyTuple_Type, &prog, &PyTuple_Type, &nbs,
                           &PyTuple_Type, &outs))
         return NULL;
-    if (PyTuple_GET_SIZE(prog) != 37 || PyTuple_GET_SIZE(nbs) != 6
+    if (PyTuple_GET_SIZE(prog) != 42 || PyTuple_GET_SIZE(nbs) != 6
         || PyTuple_GET_SIZE(outs) != 12) {
         PyErr_SetString(PyExc_ValueError, "evaluate: wrong number of arrays");
         return NULL;
     }
 #define P(k) PyTuple_GET_ITEM(prog, k)
-    memset(&p, 0, sizeof(p));
     p.n_elements = PyLong_AsLongLong(P(0));
     p.n_species = PyLong_AsLongLong(P(1));
     p.cutoff_type = (int)PyLong_AsLong(P(2));
@@ -96,37 +96,42 @@ static PyObject *py_evaluate(PyObject *self, PyObject *args)
     if (PyErr_Occurred()) return NULL;
     GET(p.element_group_start, P(4), 'q', 0);
     GET(p.element_width, P(5), 'q', 0);
-    GET(p.group_cutoff, P(6), 'd', 0);
-    GET(p.group_radial_start, P(7), 'q', 0);
-    GET(p.group_jk_start, P(8), 'q', 0);
-    GET(p.group_angular_start, P(9), 'q', 0);
-    GET(p.radial_kind, P(10), 'q', 0);
-    GET(p.radial_core, P(11), 'q', 0);
-    GET(p.radial_a, P(12), 'd', 0);
-    GET(p.radial_b, P(13), 'd', 0);
-    GET(p.jk_kind, P(14), 'q', 0);
-    GET(p.jk_core, P(15), 'q', 0);
-    GET(p.jk_a, P(16), 'd', 0);
-    GET(p.jk_b, P(17), 'd', 0);
-    GET(p.angular_kind, P(18), 'q', 0);
-    GET(p.angular_core, P(19), 'q', 0);
-    GET(p.angular_izeta, P(20), 'q', 0);
-    GET(p.angular_a, P(21), 'd', 0);
-    GET(p.angular_b, P(22), 'd', 0);
-    GET(p.sf_column, P(23), 'q', 0);
-    GET(p.sf_radial, P(24), 'q', 0);
-    GET(p.sf_jk, P(25), 'q', 0);
-    GET(p.sf_angular, P(26), 'q', 0);
-    GET(p.sf_weighted, P(27), 'q', 0);
-    GET(p.sf_weight, P(28), 'd', 0);
-    GET(p.radial_list_start, P(29), 'q', 0);
-    GET(p.radial_list, P(30), 'q', 0);
-    GET(p.angular_list_start, P(31), 'q', 0);
-    GET(p.angular_list, P(32), 'q', 0);
-    GET(p.list_jk_start, P(33), 'q', 0);
-    GET(p.list_jk, P(34), 'q', 0);
-    GET(p.list_a_start, P(35), 'q', 0);
-    GET(p.list_a, P(36), 'q', 0);
+    GET(p.element_cells, P(6), 'q', 0);
+    GET(p.element_offset, P(7), 'q', 0);
+    GET(p.sf_cell, P(8), 'q', 0);
+    GET(p.sf_weight, P(9), 'd', 0);
+    GET(p.group_cutoff, P(10), 'd', 0);
+    GET(p.group_radial_start, P(11), 'q', 0);
+    GET(p.group_jk_start, P(12), 'q', 0);
+    GET(p.group_angular_start, P(13), 'q', 0);
+    GET(p.group_triple_start, P(14), 'q', 0);
+    GET(p.radial_kind, P(15), 'q', 0);
+    GET(p.radial_core, P(16), 'q', 0);
+    GET(p.radial_a, P(17), 'd', 0);
+    GET(p.radial_b, P(18), 'd', 0);
+    GET(p.jk_kind, P(19), 'q', 0);
+    GET(p.jk_core, P(20), 'q', 0);
+    GET(p.jk_a, P(21), 'd', 0);
+    GET(p.jk_b, P(22), 'd', 0);
+    GET(p.angular_kind, P(23), 'q', 0);
+    GET(p.angular_core, P(24), 'q', 0);
+    GET(p.angular_izeta, P(25), 'q', 0);
+    GET(p.angular_a, P(26), 'd', 0);
+    GET(p.angular_b, P(27), 'd', 0);
+    GET(p.triple_radial, P(28), 'q', 0);
+    GET(p.triple_jk, P(29), 'q', 0);
+    GET(p.radial_cell, P(30), 'q', 0);
+    GET(p.angular_cell, P(31), 'q', 0);
+    GET(p.list_triple_start, P(32), 'q', 0);
+    GET(p.list_triple, P(33), 'q', 0);
+    GET(p.list_a_start, P(34), 'q', 0);
+    GET(p.list_a, P(35), 'q', 0);
+    GET(p.need_jk_start, P(36), 'q', 0);
+    GET(p.need_jk, P(37), 'q', 0);
+    GET(p.need_a_start, P(38), 'q', 0);
+    GET(p.need_a, P(39), 'q', 0);
+    GET(p.need_triple_start, P(40), 'q', 0);
+    GET(p.need_triple, P(41), 'q', 0);
 #undef P
 #define N(k) PyTuple_GET_ITEM(nbs, k)
     nb.species = array(&views, N(0), 'q', 0, &length, 0);
@@ -163,12 +168,13 @@ static PyObject *py_evaluate(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sf_evaluate(&p, &nb, &out, &tally);
     Py_END_ALLOW_THREADS
-    views_release(&views);
-    if (status != 0) return PyErr_NoMemory();
-    return Py_BuildValue("LL", (long long)tally.pairs, (long long)tally.triplets);
+    if (status != 0)
+        PyErr_NoMemory();
+    else
+        result = Py_BuildValue("LL", (long long)tally.pairs, (long long)tally.triplets);
 fail:
     views_release(&views);
-    return NULL;
+    return result;
 }
 
 static PyObject *as_bytes(const void *data, idx_t count, size_t size)

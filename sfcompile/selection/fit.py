@@ -1,0 +1,251 @@
+"""One pass over a data set with energies and forces for the force-fit selection: the normal
+equations of an additive model, accumulated chunk by chunk (no atoms × SFs matrix is held).
+
+The model (per pool SF k of central element e, basis g^p, g = (G − shift_k)·scale_k, p = 1..P):
+
+    E_s = Σ_e n_e(s) ε_e + Σ_k Σ_p w_kp Σ_{i of e in s} g_ik^p
+    F_a = −Σ_k Σ_p w_kp Σ_i p g_ik^(p−1) scale_k ∂G_ik/∂r_a
+
+Its columns: one per element (the atom counts; energies only), then P per pool SF. Rows: one per
+structure (the energy per atom, E_s / N_s) and three per atom (force components). Each chunk
+gives XᵀX, Xᵀy, Σy, Σy² and the row count, separately for energy and force rows and for the
+training and the validation structures (a seeded share of the structures, by their position in
+the data: the split does not depend on chunks or processes). Chunks are added in file order.
+
+The shift and scale of each SF only condition the basis (the model's span is the same for any
+of them); they come from a first, short pass over the first structures (:func:`scaling`).
+Constant SFs are found from the minimum and maximum over the whole pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+import numpy as np
+
+from ..analysis.stats import Plan, evaluate_chunk, structure_error
+from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
+from ..engine.parallel import map_chunks
+from ..engine.sfvalues import ChainRequest, Geometry, StructureLike
+from .collect import numbered
+
+Progress = Callable[[int, int], None]  # (structures, atoms) done so far
+PARTS = ("energy", "forces")
+SETS = ("training", "validation")
+#: Atoms of the first structures that fix the basis' shift and scale.
+SCALING_ATOMS = 4096
+#: A chunk of the fit pass closes at this many atoms (its Gram matrices travel back whole).
+FIT_CHUNK_ATOMS = 4096
+
+
+def structure_keys(seed: int, number: int) -> float:
+    """The validation key of structure ``number`` (uniform in [0, 1))."""
+    return float(np.random.default_rng([seed, 1, number]).random())
+
+
+def force_keys(seed: int, number: int, atoms: int) -> FloatArray:
+    """The force-sampling keys of the atoms of structure ``number``."""
+    return np.random.default_rng([seed, 2, number]).random(atoms)
+
+
+@dataclass
+class Normal:
+    """XᵀX, Xᵀy, Σy, Σy² and the number of rows, of some rows of the model."""
+
+    gram: FloatArray
+    rhs: FloatArray
+    total: float = 0.0
+    squares: float = 0.0
+    rows: int = 0
+
+    @classmethod
+    def empty(cls, width: int) -> Normal:
+        return cls(np.zeros((width, width)), np.zeros(width))
+
+    def add(self, x: FloatArray, y: FloatArray) -> None:
+        if not len(y):
+            return
+        self.gram += x.T @ x
+        self.rhs += x.T @ y
+        self.total += float(y.sum())
+        self.squares += float(y @ y)
+        self.rows += len(y)
+
+    def merge(self, other: Normal) -> None:
+        self.gram += other.gram
+        self.rhs += other.rhs
+        self.total += other.total
+        self.squares += other.squares
+        self.rows += other.rows
+
+
+@dataclass(frozen=True)
+class FitJob:
+    """What every chunk needs: the plan, the basis, the split and the force sample."""
+
+    plan: Plan
+    powers: int
+    shift: Dict[str, FloatArray]
+    scale: Dict[str, FloatArray]
+    validation: float  # share of structures held out
+    seed: int
+    force_share: float = 1.0  # atoms whose key is below this give force rows
+
+    @cached_property
+    def elements(self) -> List[str]:
+        """The central elements, in the plan's order (the column blocks' order)."""
+        return [e for e in self.plan.sfs if self.plan.sfs[e]]
+
+    @cached_property
+    def offsets(self) -> Dict[str, int]:
+        """First column of each element's SF block."""
+        start, out = len(self.plan.elements), {}
+        for element in self.elements:
+            out[element] = start
+            start += len(self.plan.sfs[element]) * self.powers
+        return out
+
+    @property
+    def width(self) -> int:
+        return len(self.plan.elements) + sum(len(self.plan.sfs[e]) for e in self.elements) * \
+            self.powers  # fmt: skip
+
+
+@dataclass
+class FitPart:
+    """What a chunk (or the whole data) contributed."""
+
+    normal: Dict[Tuple[str, str], Normal]  # (part, set) -> normal equations
+    low: Dict[str, FloatArray]
+    high: Dict[str, FloatArray]
+    atoms: Dict[str, int] = field(default_factory=dict)
+    structures: Dict[str, int] = field(default_factory=dict)  # per set
+
+    @classmethod
+    def empty(cls, job: FitJob) -> FitPart:
+        width = job.width
+        return cls(
+            {(p, s): Normal.empty(width) for p in PARTS for s in SETS},
+            {e: np.full(len(job.plan.sfs[e]), np.inf) for e in job.elements},
+            {e: np.full(len(job.plan.sfs[e]), -np.inf) for e in job.elements},
+        )
+
+    def merge(self, other: FitPart) -> None:
+        for key, normal in other.normal.items():
+            self.normal[key].merge(normal)
+        for element in self.low:
+            self.low[element] = np.minimum(self.low[element], other.low[element])
+            self.high[element] = np.maximum(self.high[element], other.high[element])
+        for mine, theirs in ((self.atoms, other.atoms), (self.structures, other.structures)):
+            for name, n in theirs.items():
+                mine[name] = mine.get(name, 0) + n
+
+
+def _reference(geometry: Geometry) -> Tuple[float, FloatArray]:
+    """The structure's reference energy and forces; a located error where it has none."""
+    if geometry.energy is None or geometry.forces is None:
+        what = "energy" if geometry.energy is None else "forces"
+        raise structure_error(geometry, (
+            f"has no reference {what}, but the force fit needs the energy and forces of every "
+            "structure; give them (extxyz: a calculator's results or a forces array), or "
+            "select with --method cur or fps"))  # fmt: skip
+    forces = np.asarray(geometry.forces, dtype=np.float64).reshape(-1, 3)
+    return float(geometry.energy), forces
+
+
+def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
+    """The contribution of one chunk of structures."""
+    part = FitPart.empty(job)
+    references = [_reference(g) for g in chunk]
+    held = np.array([structure_keys(job.seed, g.number) < job.validation for g in chunk])
+    counts = np.array([len(g.elements) for g in chunk], dtype=np.int64)
+    owner = np.repeat(np.arange(len(chunk)), counts)
+    sampled = np.concatenate([force_keys(job.seed, g.number, len(g.elements)) < job.force_share
+                              for g in chunk]) if chunk else np.zeros(0, bool)  # fmt: skip
+    atom_row = np.full(int(counts.sum()), -1, dtype=np.int64)
+    atom_row[sampled] = np.arange(int(sampled.sum()))
+    request = ChainRequest(atom_row, int(sampled.sum()), job.powers, job.shift, job.scale)
+    evaluation = evaluate_chunk(job.plan, chunk, chain=request)
+    energy_x = np.zeros((len(chunk), job.width))
+    symbols = np.array(evaluation.batch.symbols, dtype=object)
+    for k, element in enumerate(job.plan.elements):
+        energy_x[:, k] = np.bincount(owner[symbols == element], minlength=len(chunk))
+    for element in job.elements:
+        values = evaluation.values[element]
+        if len(values):
+            part.low[element] = np.minimum(part.low[element], values.min(axis=0))
+            part.high[element] = np.maximum(part.high[element], values.max(axis=0))
+        g = (values - job.shift[element]) * job.scale[element]
+        powers = np.stack([g ** (p + 1) for p in range(job.powers)], axis=2).reshape(len(g), -1)
+        mine = owner[evaluation.centres[element]]
+        block = slice(job.offsets[element], job.offsets[element] + powers.shape[1])
+        if len(mine):
+            np.add.at(energy_x[:, block], mine, powers)
+        part.atoms[element] = part.atoms.get(element, 0) + len(values)
+    energy_x /= np.maximum(counts, 1)[:, None]
+    energy_y = np.array([e / max(n, 1) for (e, _), n in zip(references, counts.tolist())])
+    derivatives = evaluation.derivatives
+    assert derivatives is not None
+    force_x = np.zeros((3 * len(derivatives), job.width))
+    force_x[:, len(job.plan.elements) :] = -derivatives.reshape(3 * len(derivatives), -1)
+    forces = np.concatenate([f for _, f in references]) if references else np.zeros((0, 3))
+    force_y = forces[sampled].reshape(-1)
+    force_held = np.repeat(held[owner[sampled]], 3)
+    for name, mask in (("training", ~held), ("validation", held)):
+        part.normal["energy", name].add(energy_x[mask], energy_y[mask])
+        rows = ~force_held if name == "training" else force_held
+        part.normal["forces", name].add(force_x[rows], force_y[rows])
+        part.structures[name] = part.structures.get(name, 0) + int(mask.sum())
+    return part
+
+
+def scaling(
+    plan: Plan, structures: Iterable[StructureLike], atoms: int = SCALING_ATOMS
+) -> Tuple[Dict[str, FloatArray], Dict[str, FloatArray], bool]:
+    """Shift (mean) and scale (1 / standard deviation; 1 where it is 0) of every SF on the first
+    structures with ``atoms`` atoms in all, and whether they carry non-zero forces."""
+    chunk: List[Geometry] = []
+    total = 0
+    for geometry in numbered(structures):
+        chunk.append(geometry)
+        total += len(geometry.elements)
+        if total >= atoms:
+            break
+    evaluation = evaluate_chunk(plan, chunk)
+    shift: Dict[str, FloatArray] = {}
+    scale: Dict[str, FloatArray] = {}
+    for element, values in evaluation.values.items():
+        if len(values):
+            sigma = values.std(axis=0)
+            shift[element] = values.mean(axis=0)
+            scale[element] = np.where(sigma > 0, 1.0 / np.where(sigma > 0, sigma, 1.0), 1.0)
+        else:
+            shift[element] = np.zeros(values.shape[1])
+            scale[element] = np.ones(values.shape[1])
+    forces = any(g.forces is not None and np.any(np.asarray(g.forces) != 0) for g in chunk)
+    return shift, scale, forces
+
+
+def collect_fit(
+    job: FitJob,
+    structures: Iterable[StructureLike],
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+    *,
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
+) -> FitPart:
+    """Merge the parts of every chunk of ``structures``, in file order."""
+    total = FitPart.empty(job)
+    parts = map_chunks(fit_chunk, job, numbered(structures), jobs, scheduler, chunk_progress,
+                       chunk_atoms=FIT_CHUNK_ATOMS)  # fmt: skip
+    with contextlib.closing(parts):
+        for part in parts:
+            total.merge(part)
+            if progress is not None:
+                progress(sum(total.structures.values()), sum(total.atoms.values()))
+    return total
