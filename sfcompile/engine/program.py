@@ -220,7 +220,7 @@ class Program:
                 layout.angular_lists(angular, triples)
         layout.finish()
         ints = _int_array
-        first_sf = np.concatenate([[0], np.cumsum(self.widths)[:-1]]) if self.widths else []
+        first_sf = [sum(self.widths[:k]) for k in range(len(self.widths))]
         return (
             len(self.centres), self.n_species, self.cutoff_type, float(self.alpha),
             ints(self.element_groups), ints(self.widths), ints(layout.element_cells),

@@ -37,7 +37,7 @@ class Candidate(NamedTuple):
     """A pool SF: its element, position in the element's pool and its columns."""
 
     element: str
-    index: int
+    position: int
     columns: IntArray
 
 
@@ -82,7 +82,7 @@ def rmse(normal: Normal, columns: IntArray, w: FloatArray) -> float:
         return math.nan
     gram = normal.gram[np.ix_(columns, columns)]
     mse = (w @ gram @ w - 2.0 * normal.rhs[columns] @ w + normal.squares) / normal.rows
-    return math.sqrt(max(mse, 0.0))
+    return math.sqrt(max(float(mse), 0.0))
 
 
 class Forward:
