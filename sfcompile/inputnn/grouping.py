@@ -16,7 +16,7 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 from ..build.filters import shortest_filters
 from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
 from ..spec.sftypes import BY_NUMBER, Combination
-from .diff import agrees
+from .matching import agrees
 from .reader import SFRecord
 
 Item = Tuple[float, float]  # (r_shift, eta) or the radial window (r_lower, cutoff)

@@ -34,8 +34,8 @@ from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
 from ..spec.toml_text import toml_value
-from .diff import match_records
 from .grouping import Group, Value, group_records, set_table
+from .matching import match_records
 from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
 
 Precision = Union[int, str]
