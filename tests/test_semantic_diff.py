@@ -12,7 +12,7 @@ import pytest
 
 from sfcompile import SpecError, compile_spec
 from sfcompile.inputnn.diff import format_diff, load_source, semantic_diff, source_from_input_nn
-from sfcompile.inputnn.matching import agrees
+from sfcompile.inputnn.matching import agrees, exact_at
 from tests.conftest import DATA, REPO
 
 A = """\
@@ -211,6 +211,22 @@ def test_a_file_with_errors_is_refused(tmp_path: Path) -> None:
 )
 def test_agrees(value: float, token: str, expected: bool) -> None:
     assert agrees(value, token) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "token", "precision", "expected"),
+    [
+        (1 / 72, "1.389E-02", 3, True),  # 0.013888... printed at 3 digits is the file's number
+        (1 / 72, "0.01389", 3, True),  # the same number, spelled otherwise
+        (1 / 72, "0.0139", 3, False),  # 1.389E-02 is not 0.0139
+        (1 / 72, "0.0139", 2, True),
+        (1 / 72, "1.389E-02", "full", False),  # "full" prints 1.3888888888888888E-02
+        (0.104, "0.1", 1, False),  # 1.0E-01 at 1 digit, but 1 significant digit: exact only
+        (0.1, "0.1", "full", True),
+    ],
+)
+def test_exact_at(value: float, token: str, precision: object, expected: bool) -> None:
+    assert exact_at(precision)(value, token) is expected  # type: ignore[arg-type]
 
 
 # -- two unrelated designs (issue 20) ------------------------------------------------------------
