@@ -59,7 +59,7 @@ def spell(value: float, how: str, choice: int) -> str:
         return str(int(value))
     if how == "plus" and value >= 0:
         return "+" + repr(value)
-    if how == "dot" and 0 < value < 1:
+    if how == "dot" and repr(value).startswith("0."):
         return repr(value)[1:]  # .25
     if how[0] in "Ee" and how[1:].isdigit():
         return format(value, f".{how[1:]}{how[0]}")
@@ -152,6 +152,9 @@ def line_text(sf: List[Any], how: str, seps: List[str], k: int) -> str:
     def num(x: float, j: int) -> str:
         return spell(x, how, k + j)
 
+    def lam_text(x: float) -> str:
+        return [f"{x:g}", f"{x:.1f}", f"{x:+.3E}"][k % 3]
+
     if family == "g":
         cutoff, eta, r_shift, lam, zeta = row
         if number == 2:
@@ -159,9 +162,9 @@ def line_text(sf: List[Any], how: str, seps: List[str], k: int) -> str:
         elif number == 12:
             values = [num(eta, 0), num(r_shift, 1), num(cutoff, 2)]
         elif number == 13:
-            values = [num(eta, 0), num(r_shift, 1), f"{lam:g}", num(zeta, 3), num(cutoff, 2)]
+            values = [num(eta, 0), num(r_shift, 1), lam_text(lam), num(zeta, 3), num(cutoff, 2)]
         else:
-            values = [*pair, num(eta, 0), f"{lam:g}", num(zeta, 3), num(cutoff, 2)]
+            values = [*pair, num(eta, 0), lam_text(lam), num(zeta, 3), num(cutoff, 2)]
             values += [num(r_shift, 1)] if (k % 3 or r_shift) else []  # r_s may be left out
     else:
         r_lower, r_cutoff, angle, subtype = row
@@ -184,6 +187,8 @@ def input_nn(draw: Any) -> str:
     sfs = [sf for _ in range(draw(st.integers(1, 4))) for sf in draw(sf_set(elements, cutoffs))]
     lines = [line_text(sf, how, seps, k) for k, sf in enumerate(sfs)]
     lines, combinations = _accepted(lines)
+    if not lines:  # every line refused (values rounded to 0, say): one plain line
+        lines, combinations = [f"symfunction_short {elements[0]} 12 0.5 0.0 6.0"], [elements[:1]]
     used = {e for combination in combinations for e in combination}
     centrals = {combination[0] for combination in combinations}
     lines += [f"symfunction_short {e} 12 0.5 0.0 6.0" for e in sorted(used - centrals)]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from functools import partial
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..build.filters import shortest_filters
 from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
@@ -178,8 +179,14 @@ def _pairs_match(expected: Sequence[Item], g: Group, same: Agreement) -> bool:
     return True
 
 
-def _grid(grid: RadialGrid) -> List[Item]:
-    return [(float(r), float(e)) for r, e in grid.pairs()]
+def _grid(make: Callable[[], RadialGrid]) -> Optional[List[Item]]:
+    """A rule's pairs; None when no double holds them (a spacing or radius so small that eta
+    is infinite, e.g. a file's r_s of 4.9E-324): no spec could write that rule."""
+    try:
+        pairs = [(float(r), float(e)) for r, e in make().pairs()]
+    except (ZeroDivisionError, OverflowError):
+        return None
+    return pairs if all(math.isfinite(v) for pair in pairs for v in pair) else None
 
 
 def _nice(x: float, prefer: Optional[float] = None, written: bool = False) -> List[float]:
@@ -198,7 +205,8 @@ def _gaussian_rule(g: Group, same: Agreement) -> Optional[Dict[str, Value]]:
     if n < 2 or cutoff is None:
         return None
     for mode in ("center", "shift"):
-        if _pairs_match(_grid(imbalzano2018(mode, n, cutoff)), g, same):
+        expected = _grid(partial(imbalzano2018, mode, n, cutoff))
+        if expected is not None and _pairs_match(expected, g, same):
             return {"rule": "imbalzano2018", "mode": mode, "nb_param_pairs": n}
     shifts, etas = [i[0] for i in g.items], [i[1] for i in g.items]
     if min(etas) <= 0:  # the rules never give eta = 0
@@ -213,7 +221,8 @@ def _gaussian_rule(g: Group, same: Agreement) -> Optional[Dict[str, Value]]:
         for upper in _nice(radii[-1], cutoff, written=mode == "shift"):
             if not (lower > 0 or (mode == "shift" and lower == 0)) or not lower < upper <= cutoff:
                 continue
-            if _pairs_match(_grid(gastegger2018(mode, n, lower, upper)), g, same):
+            expected = _grid(partial(gastegger2018, mode, n, lower, upper))
+            if expected is not None and _pairs_match(expected, g, same):
                 found: Dict[str, Value] = {"rule": "gastegger2018", "mode": mode,
                                            "nb_param_pairs": n, "r_lower": lower}  # fmt: skip
                 return found if upper == cutoff else {**found, "r_upper": upper}
