@@ -209,7 +209,7 @@ def test_carbon_chain_4g_imports_and_round_trips() -> None:
     result = import_input_nn(path.read_text(), str(path))
     spec = sfcompile.load(result.spec_text)
     diff = semantic_diff(load_source(path), _source_of(spec))
-    assert diff.equal and diff.unchanged == 60
+    assert diff.equal and diff.shared == 60
 
 
 def test_alaumgo_4g_imports_but_for_its_two_negative_zetas() -> None:
@@ -227,7 +227,7 @@ def test_alaumgo_4g_imports_but_for_its_two_negative_zetas() -> None:
     kept = "\n".join(line for n, line in enumerate(lines, 1) if n not in (385, 386))
     result = import_input_nn(kept, "input.nn")
     diff = semantic_diff(_source_of_text(kept), _source_of(sfcompile.load(result.spec_text)))
-    assert diff.equal and diff.unchanged == 149  # 151 lines, 2 left out
+    assert diff.equal and diff.shared == 149  # 151 lines, 2 left out
 
 
 def _source_of(loaded: object) -> object:

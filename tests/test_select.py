@@ -274,7 +274,7 @@ def test_diff_against_the_pool_shows_only_removals(in_tmp_path: None) -> None:
     out = io.StringIO()
     main(["diff", "pool.toml", "selected.toml"], stdout=out, stderr=err)
     summary = out.getvalue().splitlines()[2]
-    assert summary == "158 removed, 0 added, 0 changed, 18 unchanged"
+    assert summary == "158 removed, 0 added, 0 changed, 18 shared"
 
 
 def test_the_output_does_not_depend_on_jobs(in_tmp_path: None) -> None:

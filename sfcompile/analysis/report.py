@@ -23,6 +23,7 @@ import math
 import sys
 from typing import Any, Dict, List, Optional
 
+from ..build.formatting import NumberFormat, sf_value
 from ..build.generate import SymmetryFunction
 from .stats import Plan, Sums, Totals, element_order
 
@@ -77,11 +78,17 @@ def _neighbours_present(sf: SymmetryFunction, totals: Totals, elements: List[str
     return any(map(near, wanted)) if not sf.combination[1:] else all(map(near, wanted))
 
 
-def describe(sf: SymmetryFunction) -> str:
-    """``G2 H-O rc=6 eta=0.5 rs=0``: type, combination and the parameters it has."""
+def describe(sf: SymmetryFunction, numbers: Optional[NumberFormat] = None) -> str:
+    """``G2 H-O rc=6 eta=0.5 rs=0``: type, combination and the parameters it has; with
+    ``numbers`` (the spec's precision) each as the compiled line writes it (``eta=5.000E-01``)."""
     names = ("cutoff", "eta", "r_shift", "lambda_", "zeta", "r_lower", "theta_left", "theta_right")
     short = ("rc", "eta", "rs", "lambda", "zeta", "rl", "theta_l", "theta_r")
-    shown = [f"{s}={getattr(sf, n):g}" for n, s in zip(names, short) if getattr(sf, n) is not None]
+
+    def text(name: str, value: float) -> str:
+        return f"{value:g}" if numbers is None else sf_value(name, value, numbers)
+
+    shown = [f"{s}={text(n, getattr(sf, n))}" for n, s in zip(names, short)
+             if getattr(sf, n) is not None]  # fmt: skip
     subtype = [sf.subtype] if sf.subtype else []
     return " ".join([f"G{sf.type_number}", "-".join(sf.combination), *subtype, *shown])
 

@@ -49,6 +49,17 @@ def lambda_(value: float) -> str:
     return f"{value:2.0f}"
 
 
+def sf_value(name: str, value: Union[Number, str], numbers: NumberFormat) -> str:
+    """One parameter of an SF (a :class:`SymmetryFunction` field name) as its compiled line
+    writes it, without the padding: what every report prints, so that a number a report names
+    can be found in the compiled file (``1.393E+01``, not ``13.93``)."""
+    if name == "subtype" or isinstance(value, str):
+        return str(value)
+    if name == "lambda_":
+        return lambda_(value).strip()
+    return numbers.real(value)
+
+
 def element(symbol: str) -> str:
     return f"{symbol:<2}"
 

@@ -9,9 +9,9 @@ from .options import EXIT_DIFFERENCES, EXIT_OK
 NAME = "diff"
 HELP = "compare two specs or input.nn files as sets of SFs"
 DESCRIPTION = (
-    "Compare A and B (each a .toml spec or an input.nn) as sets of symmetry functions: added, "
-    "removed, changed; independent of order, spacing and number spelling. Exit 0 equal, "
-    "1 different, 2 error."
+    "Compare A and B (each a .toml spec or an input.nn) as sets of symmetry functions: removed, "
+    "added, changed (one parameter of an SF edited), shared; independent of order, spacing and "
+    "number spelling. Exit 0 equal, 1 different, 2 error."
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)

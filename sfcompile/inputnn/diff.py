@@ -7,23 +7,35 @@ spelling and the spelling of numbers (``0.01`` is ``1.000E-02``) do not matter, 
 neighbour pair of angular SFs is unordered (``H 3 H O`` is ``H 3 O H``). Types 3 and 9 (21/22,
 24/25) are different SFs.
 
-**Changed**: after taking out the SFs both sides have, an SF only in A and an SF only in B are
-shown as one change when they have the same type, central element and neighbours and differ
-in at most two parameters (Gaussian: r_c, eta, r_s, lambda, zeta; polynomial: r_l, r_c,
-theta_l, theta_r, subtype). Each SF of A, in sorted order, is paired with the first unpaired SF
-of B that differs in the fewest parameters (one before two). Everything else is removed (only
-in A) or added (only in B).
+**Changed** (the one-parameter edit rule): after taking out the SFs both sides have (the
+*shared* SFs), the rest are put in groups of the same type, central element and neighbour
+elements (the pair unordered; the type fixes the family, Gaussian or polynomial, and so the
+parameters: r_c, eta, r_s, lambda, zeta or r_l, r_c, theta_l, theta_r, subtype). In a group, an
+SF only in A and an SF only in B are *partners* when exactly one of their parameters differs.
+The group's SFs are shown as changed pairs
 
-:func:`match_records` matches a file's lines to SFs meant to reproduce them, each number to the
-digits the file writes (:func:`agrees`); ``sfcompile import`` verifies every spec with it.
+1. when every SF of its smaller side (both sides, when they are the same size) has exactly
+   one partner, and that partner has no other: one-parameter edits, perhaps beside SFs added
+   or removed; or else
+2. when both sides have the same number of SFs and the k-th SF of one side and the k-th of the
+   other, each side in parameter order, are partners for every k (every eta of a set edited,
+   say, or every value a rule rounds differently).
+
+Otherwise every SF of the group is removed (only in A) or added (only in B): between two
+unrelated designs a Gaussian that happens to share its r_s with one of the other side is not an
+edit of it. The shared count is always reported.
+
+Every SF is shown with its numbers as its source writes them: an input.nn's tokens as the
+file has them, a spec's as its compiled line prints them (:func:`formatting.sf_value`), so that
+each can be found in the file.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from ..build import formatting
 from ..build.generate import SymmetryFunction, generate
@@ -34,17 +46,18 @@ from ..spec.sftypes import BY_NUMBER
 from .reader import SFRecord, normal_key, read_file, read_input_nn
 from .values import FIELD_NAMES, LAYOUTS
 
-MAX_CHANGED_FIELDS = 2
 _GAUSSIAN = ("cutoff", "eta", "r_shift", "lambda_", "zeta")
 _POLY = ("r_lower", "cutoff", "theta_left", "theta_right", "subtype")
 
 
 @dataclass(frozen=True)
 class SFEntry:
-    """One SF of a source and where it comes from (``file:line``, or a spec's SF line)."""
+    """One SF of a source, where it comes from (``file:line``, or a spec's SF line) and its
+    parameters as the source writes them (an input.nn's tokens; a spec's compiled line's)."""
 
     sf: SymmetryFunction
     where: str
+    tokens: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def key(self) -> Tuple[object, ...]:
@@ -73,7 +86,7 @@ class DiffResult:
     removed: Tuple[SFEntry, ...]  # only in A
     added: Tuple[SFEntry, ...]  # only in B
     changed: Tuple[Change, ...]
-    unchanged: int
+    shared: int  # SFs in both (as a multiset)
 
     @property
     def equal(self) -> bool:
@@ -85,7 +98,14 @@ def source_from_input_nn(text: str, name: str) -> SFSource:
     parsed = read_input_nn(text, name)
     if parsed.errors:
         raise SpecError(parsed.errors)
-    return SFSource(name, tuple(SFEntry(r.sf, f"{name}:{r.line}") for r in parsed.records))
+    return SFSource(name, tuple(_entry(r, name) for r in parsed.records))
+
+
+def _entry(record: SFRecord, name: str) -> SFEntry:
+    tokens = dict(record.written)
+    if record.sf.subtype is not None:
+        tokens["subtype"] = record.sf.subtype
+    return SFEntry(record.sf, f"{name}:{record.line}", tokens)
 
 
 def source_from_spec(loaded: LoadedSpec) -> SFSource:
@@ -104,7 +124,9 @@ def source_from_spec(loaded: LoadedSpec) -> SFSource:
             zeta=p(sf.zeta), r_lower=p(sf.r_lower), theta_left=p(sf.theta_left),
             theta_right=p(sf.theta_right), subtype=sf.subtype,
         )  # fmt: skip
-        entries.append(SFEntry(printed, f"SF line {n}"))
+        tokens = {f: formatting.sf_value(f, getattr(sf, f), numbers) for f in _fields(sf)
+                  if getattr(sf, f) is not None}  # fmt: skip
+        entries.append(SFEntry(printed, f"SF line {n}", tokens))
     return SFSource(loaded.source.display_name, tuple(entries))
 
 
@@ -155,48 +177,91 @@ def _fields(sf: SymmetryFunction) -> Tuple[str, ...]:
     return _GAUSSIAN if BY_NUMBER[sf.type_number].family == "gaussian" else _POLY
 
 
-def _differing(old: SFEntry, new: SFEntry) -> Optional[Tuple[str, ...]]:
-    """The differing parameters if ``new`` may be a changed ``old`` (else None)."""
-    if old.key[:2] != new.key[:2]:  # type, central element and (normalised) neighbours
-        return None
-    fields = tuple(f for f in _fields(old.sf) if getattr(old.sf, f) != getattr(new.sf, f))
-    return fields if 0 < len(fields) <= MAX_CHANGED_FIELDS else None
+def _one_edit(old: SFEntry, new: SFEntry) -> Optional[str]:
+    """The parameter in which ``new`` differs from ``old`` if it is exactly one (same group)."""
+    differ = [f for f in _fields(old.sf) if getattr(old.sf, f) != getattr(new.sf, f)]
+    return differ[0] if len(differ) == 1 else None
 
 
 def _pair(removed: List[SFEntry], added: List[SFEntry]) -> List[Change]:
-    free = list(added)
+    """The changed pairs of the one-parameter edit rule (module docstring), in A's order."""
+    groups: Dict[Tuple[object, ...], Tuple[List[SFEntry], List[SFEntry]]] = {}
+    for e in removed:
+        groups.setdefault(e.key[:2], ([], []))[0].append(e)
+    for e in added:
+        groups.setdefault(e.key[:2], ([], []))[1].append(e)
+    changes: List[Change] = []
+    for olds, news in groups.values():
+        changes += _group_pairs(olds, news)
+    order = {id(e): k for k, e in enumerate(removed)}
+    return sorted(changes, key=lambda c: order[id(c.old)])
+
+
+def _group_pairs(olds: List[SFEntry], news: List[SFEntry]) -> List[Change]:
+    """A group's changed pairs: all of its smaller side, each with its only partner; else, the
+    sides as large, the k-th of each in order if they are partners for every k; else none."""
+    if not olds or not news:
+        return []
+    unique = _unique_partners(olds, news)
+    if len(unique) == min(len(olds), len(news)):
+        return unique
+    if len(olds) != len(news):  # olds and news are in _order already
+        return []
+    edits = [_one_edit(old, new) for old, new in zip(olds, news)]
+    if any(edited is None for edited in edits):
+        return []
+    return [Change(old, new, (f,)) for old, new, f in zip(olds, news, edits) if f is not None]
+
+
+def _unique_partners(olds: List[SFEntry], news: List[SFEntry]) -> List[Change]:
+    """The pairs of partners that have no other partner."""
+    partners: Dict[int, List[Tuple[SFEntry, str]]] = {}
+    for old in olds:
+        for new in news:
+            edited = _one_edit(old, new)
+            if edited is not None:
+                partners.setdefault(id(old), []).append((new, edited))
+                partners.setdefault(id(new), []).append((old, edited))
     changes = []
-    for old in removed:
-        best: Optional[Tuple[int, SFEntry, Tuple[str, ...]]] = None
-        for k, new in enumerate(free):
-            fields = _differing(old, new)
-            if fields is not None and (best is None or len(fields) < len(best[2])):
-                best = (k, new, fields)
-        if best is not None:
-            del free[best[0]]
-            changes.append(Change(old, best[1], best[2]))
+    for old in olds:
+        found = partners.get(id(old), [])
+        if len(found) == 1 and len(partners[id(found[0][0])]) == 1:
+            changes.append(Change(old, found[0][0], (found[0][1],)))
     return changes
 
 
 # -- text ---------------------------------------------------------------------------------------
 
 
-def _number(value: object) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
+def _token(e: SFEntry, name: str) -> str:
+    """A parameter as the source writes it (a value it does not write: shortest exact)."""
+    text = e.tokens.get(name)
+    if text is None:
+        text = formatting.sf_value(name, getattr(e.sf, name), _SHORTEST)
+    return text
 
 
-def describe(sf: SymmetryFunction) -> str:
-    """The SF as n2p2's tokens after the keyword, numbers in their shortest exact form."""
+_SHORTEST = formatting.NumberFormat("full")
+
+
+def describe(e: SFEntry) -> str:
+    """The SF as n2p2's tokens after the keyword, numbers as its source writes them (an r_s
+    that a type-3/9 line leaves out is left out)."""
+    sf = e.sf
     tokens = [sf.combination[0], str(sf.type_number)]
     neighbours = iter(sf.combination[1:])
     for name in LAYOUTS[sf.type_number]:
         if name in ("e1", "e2"):
             tokens.append(next(neighbours))
-        elif name == "lambda_":
-            tokens.append(formatting.lambda_(float(sf.lambda_ or 0.0)).strip())
-        else:
-            tokens.append(_number(getattr(sf, name)))
+        elif e.tokens.get(name) is not None or name != "r_shift" or sf.type_number not in (3, 9):
+            tokens.append(_token(e, name))
     return " ".join(tokens)
+
+
+def summary(result: DiffResult) -> str:
+    """The counts: ``R removed, A added, C changed, S shared``."""
+    return (f"{len(result.removed)} removed, {len(result.added)} added, "
+            f"{len(result.changed)} changed, {result.shared} shared")  # fmt: skip
 
 
 def format_diff(result: DiffResult) -> str:
@@ -209,107 +274,19 @@ def format_diff(result: DiffResult) -> str:
         out.append(f"equal: the same {result.a_count} symmetry functions (as numbers; order, "
                    "spacing and spelling aside)")  # fmt: skip
         return "\n".join(out) + "\n"
-    out.append(f"{len(result.removed)} removed, {len(result.added)} added, "
-               f"{len(result.changed)} changed, {result.unchanged} unchanged")  # fmt: skip
+    out.append(summary(result))
     rows: Dict[str, List[Tuple[Tuple[object, ...], str]]] = {}
-    for e in result.removed:
-        rows.setdefault(e.sf.combination[0], []).append((_order(e), f"- {describe(e.sf)}"
-                                                        f"    ({e.where})"))  # fmt: skip
-    for e in result.added:
-        rows.setdefault(e.sf.combination[0], []).append((_order(e), f"+ {describe(e.sf)}"
-                                                        f"    ({e.where})"))  # fmt: skip
+    for sign, entries in (("-", result.removed), ("+", result.added)):
+        for e in entries:
+            rows.setdefault(e.sf.combination[0], []).append(
+                (_order(e), f"{sign} {describe(e)}    ({e.where})")
+            )
     for c in result.changed:
-        what = ", ".join(f"{FIELD_NAMES[f]} {_number(getattr(c.old.sf, f))} -> "
-                         f"{_number(getattr(c.new.sf, f))}" for f in c.fields)  # fmt: skip
+        what = ", ".join(f"{FIELD_NAMES[f]} {_token(c.old, f)} -> {_token(c.new, f)}"
+                         for f in c.fields)  # fmt: skip
         rows.setdefault(c.old.sf.combination[0], []).append((_order(c.old),
-            f"~ {describe(c.old.sf)} -> {describe(c.new.sf)}    ({what}; {c.old.where} -> "
+            f"~ {describe(c.old)} -> {describe(c.new)}    ({what}; {c.old.where} -> "
             f"{c.new.where})"))  # fmt: skip
     for central in sorted(rows, key=ATOMIC_NUMBER.__getitem__):
         out += ["", f"{central}:"] + [text for _, text in sorted(rows[central])]
     return "\n".join(out) + "\n"
-
-
-# -- a file's lines against SFs meant to reproduce them (import's verification) ----------------
-
-_GAUSSIAN_VALUES = ("cutoff", "eta", "r_shift", "zeta")
-_POLY_VALUES = ("cutoff", "r_lower", "theta_left", "theta_right")
-
-
-def agrees(value: float, token: str) -> bool:
-    """``value`` printed at the precision of ``token`` reads back as ``token``'s number.
-    Tokens with fewer than 3 significant digits (``0.1``, ``5``) must match exactly."""
-    written = float(token)
-    if value == written:
-        return True
-    mantissa, _, _ = token.lower().partition("e")
-    digits = mantissa.lstrip("+-").replace(".", "").lstrip("0")
-    if len(digits) < 3:
-        return False
-    decimals = len(mantissa.partition(".")[2])
-    spec = f".{decimals}E" if "e" in token.lower() else f".{decimals}f"
-    return float(format(value, spec)) == written
-
-
-def _values(sf: SymmetryFunction) -> Tuple[str, ...]:
-    return _GAUSSIAN_VALUES if BY_NUMBER[sf.type_number].family == "gaussian" else _POLY_VALUES
-
-
-def _bucket(sf: SymmetryFunction) -> Tuple[object, ...]:
-    central, *neighbours = sf.combination
-    pair = tuple(sorted(neighbours, key=ATOMIC_NUMBER.__getitem__))
-    return (sf.type_number, central, pair, sf.subtype, sf.lambda_)
-
-
-def _printed(sf: SymmetryFunction, numbers: formatting.NumberFormat) -> Tuple[Optional[float], ...]:
-    values = (getattr(sf, name) for name in _values(sf))
-    return tuple(None if v is None else float(numbers.real(v)) for v in values)
-
-
-def _sort_key(values: Sequence[Optional[float]]) -> Tuple[float, ...]:
-    return tuple(0.0 if v is None else float(v) for v in values)
-
-
-def _agrees_all(printed: Tuple[Optional[float], ...], record: SFRecord) -> bool:
-    """Each printed value agrees with the record's token (or, unwritten, equals its value)."""
-    for name, value in zip(_values(record.sf), printed):
-        token = record.written.get(name)
-        if value is None or token is None:
-            if value != getattr(record.sf, name):
-                return False
-        elif not agrees(value, token):
-            return False
-    return True
-
-
-def match_records(
-    sfs: Sequence[SymmetryFunction], records: Sequence[SFRecord], numbers: formatting.NumberFormat
-) -> Optional[List[int]]:
-    """For each generated line, the index of the file's line it reproduces (None: it does not)."""
-    if len(sfs) != len(records):
-        return None
-    buckets: Dict[Tuple[object, ...], Tuple[List[int], List[int]]] = {}
-    for i, sf in enumerate(sfs):
-        buckets.setdefault(_bucket(sf), ([], []))[0].append(i)
-    for j, r in enumerate(records):
-        buckets.setdefault(_bucket(r.sf), ([], []))[1].append(j)
-    mapping = [-1] * len(sfs)
-    for made, read in buckets.values():
-        printed = {i: _printed(sfs[i], numbers) for i in made}
-        made.sort(key=lambda i: _sort_key(printed[i]))
-        read.sort(
-            key=lambda j: _sort_key([getattr(records[j].sf, n) for n in _values(records[j].sf)])
-        )
-        pairs = list(zip(made, read))
-        if len(made) != len(read):
-            return None
-        if not all(_agrees_all(printed[i], records[j]) for i, j in pairs):
-            free, pairs = list(read), []
-            for i in made:
-                found = next((j for j in free if _agrees_all(printed[i], records[j])), None)
-                if found is None:
-                    return None
-                free.remove(found)
-                pairs.append((i, found))
-        for i, j in pairs:
-            mapping[i] = j
-    return mapping

@@ -3,20 +3,22 @@
 The lines of each (type, cutoff) are factored into element combination x (r_shift, eta) or
 radial window x zeta or angle window x lambda or subtype, and merged into as few sets as the
 products allow; element combinations a set does not cover for every element become filters.
-A set whose values are those of a rule (gastegger2018, imbalzano2018, polynomial windows), to
-the digits the file writes them, says so; any other set is ``rule = "custom"``.
+A set whose values are those of a rule (gastegger2018, imbalzano2018, polynomial windows), as
+the caller's agreement compares them with the file's tokens (exactly at the spec's precision,
+or to the digits the file writes), says so; any other set is ``rule = "custom"``.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from functools import partial
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from ..build.filters import shortest_filters
 from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
 from ..spec.sftypes import BY_NUMBER, Combination
-from .diff import agrees
+from .matching import Agreement
 from .reader import SFRecord
 
 Item = Tuple[float, float]  # (r_shift, eta) or the radial window (r_lower, cutoff)
@@ -130,11 +132,16 @@ def _merge(atoms: List[Atom], by_item: bool) -> List[Group]:
 # -- one [[sets]] table ------------------------------------------------------------------------
 
 
-def set_table(g: Group, elements: Tuple[str, ...], cutoff: float, detect: bool) -> Dict[str, Value]:
+def set_table(
+    g: Group, elements: Tuple[str, ...], cutoff: float, same: Optional[Agreement]
+) -> Dict[str, Value]:
+    """The [[sets]] table of ``g``: a rule whose every value is ``same`` as the file's token
+    (None: no rule), else the file's values."""
     sftype = BY_NUMBER[g.type_number]
     table: Dict[str, Value] = {"type": sftype.name}
     own_cutoff, values = g.cutoff, {}
-    rule = (_gaussian_rule if sftype.family == "gaussian" else _window_rule)(g) if detect else None
+    detect = _gaussian_rule if sftype.family == "gaussian" else _window_rule
+    rule = None if same is None else detect(g, same)
     if rule is not None:
         window_end = rule.pop("cutoff", None)  # windows rules: the set's cutoff
         own_cutoff = window_end if isinstance(window_end, float) else own_cutoff
@@ -163,17 +170,23 @@ def set_table(g: Group, elements: Tuple[str, ...], cutoff: float, detect: bool) 
 # -- rules ---------------------------------------------------------------------------------------
 
 
-def _pairs_match(expected: Sequence[Item], g: Group) -> bool:
+def _pairs_match(expected: Sequence[Item], g: Group, same: Agreement) -> bool:
     if len(expected) != len(g.items):
         return False
     for want, have in zip(sorted(expected), sorted(g.items)):
-        if not all(agrees(v, t) for v, t in zip(want, g.tokens[have])):
+        if not all(same(v, t) for v, t in zip(want, g.tokens[have])):
             return False
     return True
 
 
-def _grid(grid: RadialGrid) -> List[Item]:
-    return [(float(r), float(e)) for r, e in grid.pairs()]
+def _grid(make: Callable[[], RadialGrid]) -> Optional[List[Item]]:
+    """A rule's pairs; None when no double holds them (a spacing or radius so small that eta
+    is infinite, e.g. a file's r_s of 4.9E-324): no spec could write that rule."""
+    try:
+        pairs = [(float(r), float(e)) for r, e in make().pairs()]
+    except (ZeroDivisionError, OverflowError):
+        return None
+    return pairs if all(math.isfinite(v) for pair in pairs for v in pair) else None
 
 
 def _nice(x: float, prefer: Optional[float] = None, written: bool = False) -> List[float]:
@@ -187,12 +200,13 @@ def _nice(x: float, prefer: Optional[float] = None, written: bool = False) -> Li
     return list(dict.fromkeys(v for v in found if abs(v - x) <= 0.02 * abs(x) + 1e-9))
 
 
-def _gaussian_rule(g: Group) -> Optional[Dict[str, Value]]:
+def _gaussian_rule(g: Group, same: Agreement) -> Optional[Dict[str, Value]]:
     n, cutoff = len(g.items), g.cutoff
     if n < 2 or cutoff is None:
         return None
     for mode in ("center", "shift"):
-        if _pairs_match(_grid(imbalzano2018(mode, n, cutoff)), g):
+        expected = _grid(partial(imbalzano2018, mode, n, cutoff))
+        if expected is not None and _pairs_match(expected, g, same):
             return {"rule": "imbalzano2018", "mode": mode, "nb_param_pairs": n}
     shifts, etas = [i[0] for i in g.items], [i[1] for i in g.items]
     if min(etas) <= 0:  # the rules never give eta = 0
@@ -207,14 +221,15 @@ def _gaussian_rule(g: Group) -> Optional[Dict[str, Value]]:
         for upper in _nice(radii[-1], cutoff, written=mode == "shift"):
             if not (lower > 0 or (mode == "shift" and lower == 0)) or not lower < upper <= cutoff:
                 continue
-            if _pairs_match(_grid(gastegger2018(mode, n, lower, upper)), g):
+            expected = _grid(partial(gastegger2018, mode, n, lower, upper))
+            if expected is not None and _pairs_match(expected, g, same):
                 found: Dict[str, Value] = {"rule": "gastegger2018", "mode": mode,
                                            "nb_param_pairs": n, "r_lower": lower}  # fmt: skip
                 return found if upper == cutoff else {**found, "r_upper": upper}
     return None
 
 
-def _window_rule(g: Group) -> Optional[Dict[str, Value]]:
+def _window_rule(g: Group, same: Agreement) -> Optional[Dict[str, Value]]:
     n = len(g.items)
     if n < 2:
         return None
@@ -224,7 +239,7 @@ def _window_rule(g: Group) -> Optional[Dict[str, Value]]:
             for upper in _nice(rights[-1], written=True):
                 step = (upper - lower) / (n - 1)
                 windows = [(-(lower + k * step), lower + k * step) for k in range(n)]
-                if 0 < lower < upper and _pairs_match(windows, g):
+                if 0 < lower < upper and _pairs_match(windows, g, same):
                     return {"rule": "windows", "mode": "center", "nb_windows": n,
                             "r_lower": lower, "cutoff": upper}  # fmt: skip
         return None
@@ -233,7 +248,11 @@ def _window_rule(g: Group) -> Optional[Dict[str, Value]]:
             for width in _nice(rights[0] - lefts[0], written=True):
                 step = (upper - lower - width) / (n - 1)
                 windows = [(lower + k * step, lower + k * step + width) for k in range(n)]
-                if 0 < width < upper - lower and lower + width > 0 and _pairs_match(windows, g):
+                if (
+                    0 < width < upper - lower
+                    and lower + width > 0
+                    and _pairs_match(windows, g, same)
+                ):
                     return {"rule": "windows", "mode": "shift", "nb_windows": n,
                             "r_lower": lower, "width": width, "cutoff": upper}  # fmt: skip
     return None

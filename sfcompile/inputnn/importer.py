@@ -1,15 +1,23 @@
 """``sfcompile import``: turn the symmetry-function lines of an input.nn into a spec.
 
-The spec compiles to the same *multiset* of SF lines as the file (numbers compared as n2p2
-reads them; the neighbour pair of angular lines is unordered). Lines are grouped into sets per
+The spec compiles to the same *multiset* of SF lines as the file, every number exactly the
+double the file writes (the neighbour pair of angular lines is unordered): a potential's
+weights belong to the exact SF parameters it was trained with. Lines are grouped into sets per
 type and cutoff, and per (r_shift, eta) / window structure with its zetas and lambdas (angles
 and subtypes); element combinations a set does not cover for every element become filters.
-A set whose values are those of a rule (gastegger2018, imbalzano2018, polynomial windows), at
-the precision the file writes them, says so; any other set is ``rule = "custom"`` with the
-exact values of the file. Every import is verified: the spec is compiled and each generated
-line matched to a line of the file, and sfcompile's lint runs on it (its findings are reported
-at the lines of the file). Comments, blank lines, keyword spelling and other keywords are not
-preserved; the line order is kept when the spec's order reproduces it.
+
+A set whose values are those of a rule (gastegger2018, imbalzano2018, polynomial windows) says
+so when the rule's values, printed at the spec's ``[output] precision``, are exactly the file's
+numbers: the file's own E-notation digits, or the fewest digits that reproduce every number of
+the file when that lets a rule be recognised; any other set is ``rule = "custom"`` with the
+exact values of the file. With ``recognise_rounded`` a rule is also recognised when the file
+writes its values rounded (to the digits of each token); those values then move to the rule's,
+and the notes, the header and the set's comment say which and by how much.
+
+Every import is verified: the spec is compiled and each generated line matched to a line of the
+file (exactly, or with ``recognise_rounded`` to the file's digits), and sfcompile's lint runs on
+it (its findings are reported at the lines of the file). Comments, blank lines, keyword spelling
+and other keywords are not preserved; the line order is kept when the spec's order reproduces it.
 """
 
 from __future__ import annotations
@@ -34,9 +42,10 @@ from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
 from ..spec.toml_text import toml_value
-from .diff import match_records
 from .grouping import Group, Value, group_records, set_table
+from .matching import Agreement, agrees, exact_at, match_records
 from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn
+from .rounded import Moved, header_claim, moved_values
 
 Precision = Union[int, str]
 
@@ -46,12 +55,13 @@ class ImportResult:
     spec_text: str  # the TOML spec
     warnings: Tuple[Diagnostic, ...]  # at lines of the input file
     notes: Tuple[str, ...]  # what was found, what is and is not preserved
+    exact: bool = True  # the spec compiles to exactly the file's numbers (else: moved, noted)
 
 
-def import_path(path: Union[str, Path]) -> ImportResult:
+def import_path(path: Union[str, Path], recognise_rounded: bool = False) -> ImportResult:
     """:func:`import_input_nn` of a file (``-``: standard input), its line endings kept."""
     text, name = read_file(path)
-    return import_input_nn(text, name)
+    return import_input_nn(text, name, recognise_rounded=recognise_rounded)
 
 
 class _Plan(NamedTuple):
@@ -59,40 +69,93 @@ class _Plan(NamedTuple):
     elements: Tuple[str, ...]
     cutoff: float  # the spec's; sets with another cutoff say so
     precision: Precision
+    precision_note: str  # why this precision
     groups: List[Group]
+    recognise_rounded: bool
 
 
-def import_input_nn(text: str, source: str) -> ImportResult:
-    """The spec for the SF lines of an input.nn; raises SpecError listing every problem."""
+def import_input_nn(text: str, source: str, recognise_rounded: bool = False) -> ImportResult:
+    """The spec for the SF lines of an input.nn; raises SpecError listing every problem.
+
+    The spec compiles to exactly the file's numbers; ``recognise_rounded`` lets a rule stand
+    for values the file writes rounded (they then move to the rule's; the result says so)."""
     with paused_gc():
-        return _import(text, source)
+        return _import(text, source, recognise_rounded)
 
 
-def _import(text: str, source: str) -> ImportResult:
+def _import(text: str, source: str, recognise_rounded: bool) -> ImportResult:
     parsed = read_input_nn(text, source)
     _refuse(parsed)
     elements = _elements(parsed)
     groups = group_records(parsed.records, elements)
     cutoffs = [g.cutoff for g in groups if g.cutoff is not None]
     cutoff = max(set(cutoffs), key=cutoffs.count) if cutoffs else _poly_cutoff(groups)
-    plan = _Plan(parsed, elements, cutoff, _precision(parsed.records), groups)
+    precision, note, tables = _tables(groups, elements, cutoff, parsed.records, recognise_rounded)
+    plan = _Plan(parsed, elements, cutoff, precision, note, groups, recognise_rounded)
+    verified, warnings, tables = _attempt(plan, tables)
+    order = _order(verified, plan.precision)
+    moved = moved_values(verified.sfs, verified.set_of, parsed.records, verified.mapping, precision)
+    notes = _notes(plan, verified, tables, order, moved)
+    text = _render(plan, tables, order, moved)
+    return ImportResult(text, tuple(warnings), tuple(notes), exact=not moved)
+
+
+def _attempt(
+    plan: _Plan, tables: List[Dict[str, Value]]
+) -> Tuple[_Verified, List[Diagnostic], List[Dict[str, Value]]]:
+    """The spec verified and linted: with the rules found, or, if the lint refuses what a rule
+    makes (lines that a rounded rule repeats) or a rule fails to verify, with every set custom.
+    Raises the lint's errors of the file's own lines."""
+    custom = [set_table(g, plan.elements, plan.cutoff, None) for g in plan.groups]
     why = "the spec does not reproduce the file's lines"
-    for detect in (True, False):  # rules first; all custom if that fails to verify
-        tables = [set_table(g, elements, cutoff, detect) for g in groups]
+    for attempt in (tables, custom) if tables != custom else (custom,):
         try:
-            verified = _verify(_render(plan, tables), plan)
+            verified = _verify(_render(plan, attempt), plan)
         except SpecError as exc:
             why = exc.diagnostics[0].format()
             continue
-        if verified is not None:
+        if verified is None:
+            continue
+        try:
+            return verified, _lint(verified, plan.parsed), attempt
+        except SpecError:
+            if attempt is custom:
+                raise
+    message = f"internal error: the import could not be verified ({why}); please report it"
+    raise SpecError([Diagnostic("error", message, plan.parsed.source)])
+
+
+def _tables(
+    groups: Sequence[Group],
+    elements: Tuple[str, ...],
+    cutoff: float,
+    records: Sequence[SFRecord],
+    recognise_rounded: bool,
+) -> Tuple[Precision, str, List[Dict[str, Value]]]:
+    """The precision, why, and the sets' tables: of the precisions that print every number of
+    the file exactly, the one at which the most sets are a rule's values (the first on a tie)."""
+    candidates = _precisions(records)
+    best: Optional[Tuple[int, Precision, List[Dict[str, Value]]]] = None
+    for precision in candidates:
+        same: Agreement = agrees if recognise_rounded else exact_at(precision)
+        tables = [set_table(g, elements, cutoff, same) for g in groups]
+        rules = sum(t["rule"] != "custom" for t in tables)
+        if best is None or rules > best[0]:
+            best = (rules, precision, tables)
+        if recognise_rounded:  # the agreement does not depend on the precision
             break
+    assert best is not None
+    _, precision, tables = best
+    if len(candidates) == 1:
+        note = f"numbers: precision = {precision}, as the file writes them"
+    elif precision == "full":
+        note = ('numbers: precision = "full" (the file does not write every real in one '
+                "E-notation precision); each compiles to exactly the file's double")  # fmt: skip
     else:
-        message = f"internal error: the import could not be verified ({why}); please report it"
-        raise SpecError([Diagnostic("error", message, source)])
-    warnings = _lint(verified, parsed)
-    order = _order(verified, plan.precision)
-    notes = _notes(plan, verified, tables, order)
-    return ImportResult(_render(plan, tables, order), tuple(warnings), tuple(notes))
+        note = (f"numbers: precision = {precision}: each of the file's numbers, printed with "
+                f"{precision} digits after the point in E notation, is exactly its double, and "
+                "at that precision the rules' values are the file's")  # fmt: skip
+    return precision, note, tables
 
 
 # -- refusals --------------------------------------------------------------------------------
@@ -121,15 +184,21 @@ def _elements(parsed: InputNN) -> Tuple[str, ...]:
     return tuple(sorted(used, key=ATOMIC_NUMBER.__getitem__))
 
 
-def _precision(records: Sequence[SFRecord]) -> Precision:
-    """The file's E-notation digits if every real uses the same (and re-prints the same)."""
+def _precisions(records: Sequence[SFRecord]) -> List[Precision]:
+    """The precisions that print every real of the file as exactly its number: the file's
+    E-notation digits if every real uses the same (and re-prints the same); else "full" and
+    the fewest digits that do (a rule's values rounded to them may be the file's)."""
     tokens = [t for r in records for name, t in r.written.items() if name != "lambda_"]
     digits = {len(m.group(1)) if m else -1 for m in map(_E_TOKEN.fullmatch, tokens)}
-    if len(digits) != 1 or not 1 <= min(digits) <= 16:
-        return "full"
-    spec = f".{min(digits)}E"
-    same = all(float(format(float(t), spec)) == float(t) for t in tokens)
-    return min(digits) if same else "full"
+    values = {float(t) for t in tokens}
+
+    def exact(p: int) -> bool:
+        return all(float(format(v, f".{p}E")) == v for v in values)
+
+    if len(digits) == 1 and 1 <= min(digits) <= 16 and exact(min(digits)):
+        return [min(digits)]
+    fewest = next((p for p in range(1, 17) if exact(p)), None)
+    return ["full"] if fewest is None else ["full", fewest]
 
 
 _E_TOKEN = re.compile(r"[+-]?[0-9]\.([0-9]+)[eE][+-]?[0-9]+")
@@ -142,13 +211,18 @@ def _poly_cutoff(groups: Sequence[Group]) -> float:
 # -- the spec text -------------------------------------------------------------------------------
 
 
-def _render(plan: _Plan, tables: List[Dict[str, Value]], order: Optional[str] = None) -> str:
-    parsed, cutoff_type = plan.parsed, plan.parsed.cutoff_type
+def _render(
+    plan: _Plan,
+    tables: List[Dict[str, Value]],
+    order: Optional[str] = None,
+    moved: Optional[Dict[int, Moved]] = None,
+) -> str:
+    parsed, cutoff_type, moved = plan.parsed, plan.parsed.cutoff_type, moved or {}
     kept = "the line order is kept" if order else "the order of the lines is not kept"
     out = [
         f"# Imported by sfcompile {__version__} from {parsed.source.replace(chr(10), ' ')}: "
         f"{len(parsed.records)} SF lines.",
-        f"# It compiles to the same SF lines, as numbers (check with `sfcompile diff`); {kept}.",
+        *header_claim(moved, kept),
         "# Not kept: comments, blank lines, the keyword's spelling, other keywords.",
         "",
         f"elements = {toml_value(list(plan.elements))}",
@@ -163,8 +237,10 @@ def _render(plan: _Plan, tables: List[Dict[str, Value]], order: Optional[str] = 
         out.append('order = "n2p2"')
     if len(parsed.records) > DEFAULT_MAX_LINES:
         out.append(f"max_lines = {len(parsed.records)}")
-    for table, g in zip(tables, plan.groups):
-        out += ["", f"# {len(g.lines)} line(s), the first on line {min(g.lines)}", "[[sets]]"]
+    for k, (table, g) in enumerate(zip(tables, plan.groups)):
+        out += ["", f"# {len(g.lines)} line(s), the first on line {min(g.lines)}"]
+        out += [f"# {moved[k].describe()}"] if k in moved else []
+        out.append("[[sets]]")
         out += [f"{key} = {toml_value(value)}" for key, value in table.items()]
     return "\n".join(out) + "\n"
 
@@ -187,7 +263,8 @@ def _verify(spec_text: str, plan: _Plan) -> Optional[_Verified]:
     generated = generate(loaded.spec)
     sfs = [sf for g in generated for block in g.blocks for sf in block]
     set_of = [g.index for g in generated for block in g.blocks for _ in block]
-    mapping = match_records(sfs, plan.parsed.records, formatting.NumberFormat(plan.precision))
+    numbers = formatting.NumberFormat(plan.precision)
+    mapping = match_records(sfs, plan.parsed.records, numbers, plan.recognise_rounded)
     return None if mapping is None else _Verified(loaded, generated, sfs, set_of, mapping)
 
 
@@ -251,17 +328,19 @@ _ORDER_NOTES = {
 
 
 def _notes(
-    plan: _Plan, v: _Verified, tables: List[Dict[str, Value]], order: Optional[str]
+    plan: _Plan,
+    v: _Verified,
+    tables: List[Dict[str, Value]],
+    order: Optional[str],
+    moved: Dict[int, Moved],
 ) -> List[str]:
-    parsed, precision = plan.parsed, plan.precision
-    rules = [f"sets[{k}] {t['rule']} {t.get('mode', '')}".rstrip()
-             for k, t in enumerate(tables) if t["rule"] != "custom"]  # fmt: skip
+    parsed = plan.parsed
+    rules = [f"sets[{k}] {_rule_name(t)}" for k, t in enumerate(tables) if t["rule"] != "custom"]
     notes = [f"{len(parsed.records)} SF lines in {len(tables)} set(s); by rule: "
-             + (", ".join(rules) or "none"),
-             'numbers: precision = "full" (the file does not write every real in one E-notation '
-             "precision); each compiles to exactly the file's double" if precision == "full"
-             else f"numbers: precision = {precision}, as the file writes them"]  # fmt: skip
-    notes += _rounded(v, parsed) if precision == "full" else []
+             + (", ".join(rules) or "none"), plan.precision_note]  # fmt: skip
+    notes += [f"sets[{k}] {_rule_name(tables[k])}: {m.describe()}" for k, m in moved.items()]
+    if not plan.recognise_rounded:
+        notes += _rounded_rules(plan, tables)
     notes.append(_ORDER_NOTES[order])
     if any(r.keyword != "symfunction_short" for r in parsed.records):
         notes.append("keyword: the file writes `symfunction`; sfcompile writes symfunction_short")
@@ -270,14 +349,22 @@ def _notes(
     return notes
 
 
-def _rounded(v: _Verified, parsed: InputNN) -> List[str]:
-    """Sets whose rule values the file writes rounded (they compile to the exact values)."""
-    found: Dict[int, str] = {}
-    for i, sf in enumerate(v.sfs):
-        record = parsed.records[v.mapping[i]]
-        for name, token in record.written.items():
-            value = getattr(sf, name)
-            if float(token) != value:
-                found.setdefault(v.set_of[i], f"{name} {token} on line {record.line} is {value!r}")
-    return [f"sets[{k}]: the file writes the rule's values rounded ({example}); the spec "
-            "compiles to the exact values" for k, example in sorted(found.items())]  # fmt: skip
+def _rule_name(table: Dict[str, Value]) -> str:
+    return f"{table['rule']} {table.get('mode', '')}".rstrip()
+
+
+def _rounded_rules(plan: _Plan, tables: List[Dict[str, Value]]) -> List[str]:
+    """The custom sets whose values are a rule's written rounded: how to get the rule."""
+    found = []
+    for k, (table, g) in enumerate(zip(tables, plan.groups)):
+        if table["rule"] != "custom":
+            continue
+        rounded = set_table(g, plan.elements, plan.cutoff, agrees)
+        if rounded["rule"] != "custom":
+            found.append(
+                f"sets[{k}]: its values look like {_rule_name(rounded)} written rounded; they "
+                'are kept as the file writes them (rule = "custom"), since the rule would move '
+                "them. `sfcompile import --recognise-rounded` writes the rule and reports how "
+                "far each value moves"
+            )
+    return found

@@ -90,7 +90,7 @@ def _element(choice: ElementChoice, numbers: formatting.NumberFormat) -> Dict[st
             {
                 "rank": rank,
                 "line": format_line(choice.pool[k], numbers),
-                "sf": describe(choice.printed[k]),
+                "sf": describe(choice.printed[k], numbers),
                 "score": score,
                 "unexplained": unexplained,
                 "terms_per_atom": float(choice.cost[k]),
