@@ -21,9 +21,9 @@ from sfcompile.analysis.report import findings
 from sfcompile.analysis.starter import guess_units, starter_spec
 from sfcompile.analysis.stats import collect, spec_plan
 from sfcompile.analysis.survey import SEARCH, Survey, survey
-from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
 from sfcompile.engine.neighbours import neighbour_list
+from sfcompile.generate.pipeline import check, load
 from sfcompile.readers.structures import read_input_data
 from sfcompile.spec.elements import SYMBOLS
 

@@ -23,7 +23,7 @@ import math
 import sys
 from typing import Any, Dict, List, Optional
 
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from .stats import Plan, Sums, Totals, element_order
 
 DEAD_THRESHOLD = 1e-10

@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..build.pipeline import render_full_loaded, render_loaded
+    from ..generate.pipeline import render_full_loaded, render_loaded
     from ..writer import write_atomic
 
     checked = checked_spec(args, stderr, "nothing written")

@@ -26,8 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..build.explain import explain, format_text, to_json
-    from ..build.generate import generate
+    from ..generate.expand import generate
+    from ..generate.explain import explain, format_text, to_json
     from ..spec.load import load_spec
 
     loaded = load_spec(args.spec, max_lines=args.max_lines)

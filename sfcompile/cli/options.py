@@ -10,8 +10,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-u
 if TYPE_CHECKING:
     from typing import Sequence, TextIO
 
-    from ..build.pipeline import Checked
     from ..errors import Diagnostic
+    from ..generate.pipeline import Checked
 
 EXIT_OK = 0
 EXIT_DIFFERENCES = 1
@@ -86,7 +86,7 @@ def report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
 def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Checked | None:
     """Load and check the spec of ``args``, printing its diagnostics; None if it has errors
     (then the closing line says ``refused``, e.g. "nothing computed")."""
-    from ..build.pipeline import check
+    from ..generate.pipeline import check
     from ..spec.load import load_spec
 
     checked = check(load_spec(args.spec, max_lines=args.max_lines))

@@ -23,7 +23,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Protocol, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
 from .cutoff_functions import FloatArray, check_cutoff_type, compact_function, cutoff_function
 from .limits import MAX_PAIRS, MAX_TRIPLETS

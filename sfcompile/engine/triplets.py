@@ -14,7 +14,7 @@ from typing import Dict, List, NamedTuple, Optional, Protocol, Tuple
 
 import numpy as np
 
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from .cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function, fma
 from .neighbours import IntArray, PairTable, norm
 from .scratch import Workspace

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from ..build.filters import shortest_filters
-from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
+from ..generate.expand import RadialGrid, gastegger2018, imbalzano2018
+from ..generate.filters import shortest_filters
 from ..spec.sftypes import BY_NUMBER, Combination
 from .diff import agrees
 from .reader import SFRecord

@@ -25,8 +25,8 @@ from ..errors import Diagnostic, SpecError
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.sftypes import BY_NUMBER, Combination
 from ..spec.toml_text import toml_key, toml_value
+from .expand import GeneratedSet, Row, SymmetryFunction, generate
 from .filters import shortest_filters
-from .generate import GeneratedSet, Row, SymmetryFunction, generate
 
 FILTER_KEYS = ("central", "neighbours", "include", "exclude")
 # the keys of a copied set in the order the manual writes them (any other key after them)
