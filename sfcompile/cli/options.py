@@ -20,6 +20,17 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 QUIET_HELP = "do not print warnings (errors are always printed)"
+#: the targets (sfcompile.spec.models.TARGETS, without importing pydantic at start-up)
+TARGET_NAMES = ("n2p2", "runner", "aenet", "dscribe", "simple-nn", "table")
+
+
+def target_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--target",
+        choices=TARGET_NAMES,
+        metavar="NAME",
+        help=f"{what}: {', '.join(TARGET_NAMES)} (default: the spec's [output] target, n2p2)",
+    )
 
 
 def spec_argument(parser: argparse.ArgumentParser) -> None:

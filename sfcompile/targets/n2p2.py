@@ -26,9 +26,21 @@ from ..spec.models import (
 )
 from ..spec.sftypes import BY_NUMBER
 from . import formatting
+from .capabilities import Capabilities
 from .templates import environment
 
 TOOL_NAME = "sfcompile"
+CAPABILITIES = Capabilities(
+    name="n2p2",
+    code="n2p2 input.nn",
+    types=tuple(sorted(BY_NUMBER)),
+    unit=None,
+    notes=(
+        "the symfunction_short block, or a complete input.nn (--full); LAMMPS' pair_style "
+        "hdnnp reads the same files",
+        "lengths as the spec gives them (n2p2 is unit-agnostic; the unit is not written)",
+    ),
+)
 
 
 # Placeholder for each field of a line: templates/n2p2/line.j2 is rendered once per SF type
