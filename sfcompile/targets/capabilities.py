@@ -203,3 +203,18 @@ def refusals(
     if target.same_parameters_per_combination:
         found.same_parameters(generated, loaded.spec.element_tuple)
     return sorted(found.found, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def describe(target: Capabilities, problems: Optional[Sequence[Diagnostic]] = None) -> str:
+    """``explain --target``: what the target can and cannot take (and, given a spec's
+    refusals, whether this spec compiles for it)."""
+    lines = [f"Target {target.name} ({target.code})", "  can take:"]
+    lines += [f"    - {line}" for line in target.can()]
+    cannot = target.cannot()
+    lines += ["  cannot take (a located error; nothing is written):"]
+    lines += [f"    - {line}" for line in cannot] if cannot else ["    - (nothing)"]
+    if problems is not None:
+        verdict = "compiles for it" if not problems else f"has {len(problems)} refusal(s):"
+        lines.append(f"  this spec {verdict}")
+        lines += [f"    {d.format()}" for d in problems]
+    return "\n".join(lines) + "\n"
