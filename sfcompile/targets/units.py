@@ -1,8 +1,8 @@
 """Length units: exact conversions between the spec's unit and the unit a target's code assumes.
 
 1 bohr = 0.529177210903 Å (CODATA 2018). Lengths (r_c, r_s, r_l) scale with the factor, eta
-(per length squared) with its inverse square. Each converted number is computed exactly (as a
-fraction of the decimal constant) and rounded to a double once, so a conversion is as exact
+(per length squared) with its inverse square. Each converted number is computed exactly (the number's
+shortest decimal times the decimal constant, as fractions) and rounded to a double once, so a conversion is as exact
 as a double can hold; it is written with the shortest digits that read back as that double.
 """
 
@@ -22,6 +22,12 @@ _FACTORS: Dict[Tuple[str, str], Fraction] = {
 }
 
 
+def _decimal(value: Number) -> Fraction:
+    """The decimal a number is written as (its shortest round-trip digits), exactly: 0.02
+    converts as 0.02, not as the binary double nearest to it."""
+    return Fraction(repr(float(value)))
+
+
 class Conversion:
     """From the spec's unit to a target's: ``length(x)`` and ``eta(x)``, each rounded once."""
 
@@ -37,19 +43,19 @@ class Conversion:
     def length(self, value: Optional[Number]) -> Optional[Number]:
         if value is None or self.factor is None:
             return value
-        return float(Fraction(value) * self.factor)
+        return float(_decimal(value) * self.factor)
 
     def eta(self, value: Optional[Number]) -> Optional[Number]:
         if value is None or self.factor is None:
             return value
-        return float(Fraction(value) / (self.factor * self.factor))
+        return float(_decimal(value) / (self.factor * self.factor))
 
     def sf(self, sf: SymmetryFunction) -> SymmetryFunction:
         """The SF with its lengths and eta in the target's unit (angles, lambda, zeta kept)."""
         if self.factor is None:
             return sf
         return sf._replace(
-            cutoff=float(Fraction(sf.cutoff) * self.factor),
+            cutoff=float(_decimal(sf.cutoff) * self.factor),
             eta=self.eta(sf.eta),
             r_shift=self.length(sf.r_shift),
             r_lower=self.length(sf.r_lower),
