@@ -123,7 +123,7 @@ REFUSALS = [
     (
         "runner",
         WATER.replace('unit = "bohr"\n', ""),
-        'spec.toml:2:1: error: cutoff: the runner target writes lengths in Bohr (RuNNer 1.x '
+        "spec.toml:2:1: error: cutoff: the runner target writes lengths in Bohr (RuNNer 1.x "
         "input.nn assumes it), but the spec does not say which unit its lengths are in: add "
         'unit = "angstrom" or unit = "bohr" at the top of the spec',
     ),

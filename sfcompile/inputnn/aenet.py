@@ -54,6 +54,8 @@ class _Reader:
     def __init__(self, text: str, source: str) -> None:
         self.source = source
         self.lines = text.split("\n")
+        if self.lines[-1] == "":
+            self.lines.pop()  # the newline that ends the last line
         self.k = 0  # next line (0-based)
         self.problems: List[Diagnostic] = []
         self.setup = Setup(source)
