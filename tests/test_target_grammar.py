@@ -149,8 +149,8 @@ def test_simple_nn_params_lines_are_what_its_reader_splits() -> None:
         assert rows and all(len(row) == 7 for row in rows)
         for row in rows:
             g, first, second = map(int, row[:3])
-            cutoff, p1, p2, p3 = map(float, row[3:])
-            assert g in (2, 4, 5) and 1 <= first <= 2 and cutoff > 0
+            cutoff, eta, p2, p3 = map(float, row[3:])
+            assert g in (2, 4, 5) and 1 <= first <= 2 and cutoff > 0 and eta > 0
             if g == 2:
                 assert (second, p3) == (0, 0.0)
             else:

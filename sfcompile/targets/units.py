@@ -1,9 +1,10 @@
 """Length units: exact conversions between the spec's unit and the unit a target's code assumes.
 
 1 bohr = 0.529177210903 Å (CODATA 2018). Lengths (r_c, r_s, r_l) scale with the factor, eta
-(per length squared) with its inverse square. Each converted number is computed exactly (the number's
-shortest decimal times the decimal constant, as fractions) and rounded to a double once, so a conversion is as exact
-as a double can hold; it is written with the shortest digits that read back as that double.
+(per length squared) with its inverse square. Each converted number is computed exactly (the
+number's shortest decimal times the decimal constant, as fractions) and rounded to a double
+once, so a conversion is as exact as a double can hold; it is written with the shortest digits
+that read back as that double.
 """
 
 from __future__ import annotations
