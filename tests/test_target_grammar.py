@@ -150,7 +150,7 @@ def test_simple_nn_params_lines_are_what_its_reader_splits() -> None:
         for row in rows:
             g, first, second = map(int, row[:3])
             cutoff, eta, p2, p3 = map(float, row[3:])
-            assert g in (2, 4, 5) and 1 <= first <= 2 and cutoff > 0 and eta > 0
+            assert g in (2, 4, 5) and 1 <= first <= 2 and cutoff > 0 and eta >= 0
             if g == 2:
                 assert (second, p3) == (0, 0.0)
             else:
