@@ -21,6 +21,8 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
     "load": ("sfcompile.generate.pipeline", "load"),
     "load_spec": ("sfcompile.generate.pipeline", "load"),
     "check": ("sfcompile.generate.pipeline", "check"),
+    "compile_target": ("sfcompile.targets.registry", "compile_target"),
+    "dscribe_acsf": ("sfcompile.targets.dscribe", "acsf"),
     "SpecWarning": ("sfcompile.generate.pipeline", "SpecWarning"),
     "Diagnostic": ("sfcompile.errors", "Diagnostic"),
     "SfcompileError": ("sfcompile.errors", "SfcompileError"),
@@ -48,8 +50,8 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
 __all__ = [
     "DataError", "Diagnostic", "Geometry", "SelectionError", "SelectionResult",
     "SfcompileError", "SpecError", "SpecWarning", "Structure", "StructureSelection",
-    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec", "compute",
-    "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
+    "compile_target", "compute", "dscribe_acsf", "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
     "read_input_nn", "read_structures", "read_with_ase", "select", "select_structures",
     "update_file",
 ]  # fmt: skip
@@ -84,3 +86,5 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .selection.api import SelectionResult, StructureSelection, select_structures
     from .selection.api import select_sfs as select
     from .selection.run import SelectionError
+    from .targets.dscribe import acsf as dscribe_acsf
+    from .targets.registry import compile_target

@@ -103,6 +103,15 @@ def test_starter_specs_compile_without_a_diagnostic(surveys: Dict[str, Survey], 
     assert all(len(line) <= 100 for line in text.splitlines())
 
 
+def test_the_spec_states_the_guessed_unit(surveys: Dict[str, Survey]) -> None:
+    """The guess becomes the spec's unit (the documented unit of each data set), so the
+    targets whose code assumes a unit convert without being told."""
+    expected = {"Bohr": "bohr", "Angstrom": "angstrom"}
+    for name in NAMES:
+        _, spec = spec_of(surveys, name)
+        assert spec["unit"] == expected[UNITS[name]]
+
+
 def test_cutoff_and_r_lower_follow_the_rules(surveys: Dict[str, Survey]) -> None:
     _, water = spec_of(surveys, "h2o-4")
     assert water["elements"] == ["H", "O"] and water["cutoff"] == 12.0  # Bohr: 12

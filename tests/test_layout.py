@@ -139,6 +139,10 @@ def test_no_import_cycles() -> None:
             ["numpy", "matplotlib", "sfcompile.engine.sfvalues", "sfcompile.inputnn.reader", "dask",
              "distributed"],
         ),
+        (
+            ["compile", "SPEC_UNIT", "--target", "runner"],
+            ["numpy", "matplotlib", "sfcompile.engine.sfvalues", "sfcompile.inputnn.reader"],
+        ),
         (["stats", "CU2S", "--data", "DATA"], ["dask", "distributed"]),  # only for --scheduler
     ],
 )  # fmt: skip
@@ -153,7 +157,9 @@ def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path:
     nn = (REPO / "tests" / "data" / "sfvalues" / "cu2s-3_sfparamgen_rc6" / "input.nn").read_text()
     cu2s.write_text(import_input_nn(nn, "input.nn").spec_text)
     data = REPO / "tests" / "data" / "datasets" / "cu2s-3.data"
-    names = {"SPEC": str(spec), "CU2S": str(cu2s), "DATA": str(data)}
+    with_unit = tmp_path / "unit.toml"
+    with_unit.write_text(spec.read_text().replace("\ncutoff =", '\nunit = "bohr"\ncutoff =', 1))
+    names = {"SPEC": str(spec), "CU2S": str(cu2s), "DATA": str(data), "SPEC_UNIT": str(with_unit)}
     args = [names.get(a, a) for a in argv]
     code = (
         "import sys, io, contextlib\n"

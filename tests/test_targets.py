@@ -276,3 +276,17 @@ def test_every_target_compiles_the_examples_it_can_take() -> None:
                 assert all(f"the {target} target" in d.message for d in exc.diagnostics)
             else:
                 assert files and all(text for _, text in files)
+
+
+def test_unknown_unit_and_target_are_located_with_a_suggestion(tmp_path: Path) -> None:
+    text = WATER.replace('unit = "bohr"', 'unit = "nm"\n\n[output]\ntarget = "runer"', 1)
+    code, out, err = run([spec_file(tmp_path, text)])
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0].endswith(
+        "spec.toml:3:8: error: unit: unknown unit 'nm'; expected one of 'angstrom', 'bohr'"
+    )
+    assert err.splitlines()[1].endswith(
+        "spec.toml:6:10: error: output.target: unknown target 'runer'; did you mean 'runner'?"
+    )
+    code, out, err = run([spec_file(tmp_path, WATER), "--target", "runer"])
+    assert code == 2 and "argument --target: invalid choice: 'runer'" in err
