@@ -51,7 +51,8 @@ __all__ = [
     "DataError", "Diagnostic", "Geometry", "SelectionError", "SelectionResult",
     "SfcompileError", "SpecError", "SpecWarning", "Structure", "StructureSelection",
     "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
-    "compile_target", "compute", "dscribe_acsf", "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "compile_target", "compute", "dscribe_acsf", "import_input_nn", "load", "load_spec",
+    "n2p2_index_map", "read_input_data",
     "read_input_nn", "read_structures", "read_with_ase", "select", "select_structures",
     "update_file",
 ]  # fmt: skip
