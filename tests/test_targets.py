@@ -255,7 +255,7 @@ def test_table_rows_agree_with_n2p2_order(tmp_path: Path) -> None:
             sf = [s for b in generated.blocks for s in b][where.position]
             assert (row["type"], row["eta"], row["cutoff"]) == (sf.type_number, sf.eta, sf.cutoff)
     first = rows[0]
-    assert first["n2p2"] == "symfunction_short H  2 H  1.0E-03 0.0E+00 1.2E+01"
+    assert first["n2p2"] == "symfunction_short H  2 H  1.000E-03 0.000E+00 1.200E+01"
     [(_, csv_text)] = compile_target(WATER, "table", csv=True)
     parsed = list(csv.DictReader(io.StringIO(csv_text)))
     assert [float(r["eta"]) for r in parsed] == [r["eta"] for r in rows]
@@ -290,3 +290,18 @@ def test_unknown_unit_and_target_are_located_with_a_suggestion(tmp_path: Path) -
     )
     code, out, err = run([spec_file(tmp_path, WATER), "--target", "runer"])
     assert code == 2 and "argument --target: invalid choice: 'runer'" in err
+
+
+def test_every_target_gets_the_sfs_n2p2_reads() -> None:
+    """A rule's values are printed at [output] precision in the n2p2 output; every target
+    takes the same numbers (as n2p2 parses them), so one spec means one set of SFs."""
+    text = WATER.replace(
+        "r_shift = [0.0, 2.0]\neta = [0.001, 0.02]",
+        "r_shift = [0.0, 2.0123456]\neta = [0.001, 0.0212345]",
+    )
+    [(_, runner)] = compile_target(text, "runner")
+    assert "symfunction_short H 2 H 2.123E-02 2.012E+00 1.2E+01" in runner.splitlines()
+    [(_, table)] = compile_target(
+        text.replace('unit = "bohr"', 'unit = "bohr"\n[output]\nprecision = "full"'), "table"
+    )
+    assert json.loads(table)["functions"][1]["r_shift"] == 2.0123456

@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 from .._version import __version__
 from ..generate.expand import GeneratedSet, Number, SymmetryFunction
 from ..spec.load import LoadedSpec
-from .formatting import shortest_exact
+from .formatting import NumberFormat, shortest_exact
 from .templates import environment
 from .units import Conversion
 
@@ -31,9 +31,17 @@ class Job:
         return self.loaded.spec.element_tuple
 
     def functions(self) -> List[Tuple[int, SymmetryFunction]]:
-        """(set index, SF) of every line in spec order, converted to the target's unit."""
+        """(set index, SF) of every line in spec order: its numbers as n2p2 reads them from
+        the spec's n2p2 output (printed at ``[output] precision``: every target gets the same
+        SFs), converted to the target's unit."""
+        numbers = NumberFormat(self.loaded.spec.output.precision)
         convert = self.conversion.sf
-        return [(g.index, convert(sf)) for g in self.generated for b in g.blocks for sf in b]
+        return [
+            (g.index, convert(as_printed(sf, numbers)))
+            for g in self.generated
+            for b in g.blocks
+            for sf in b
+        ]
 
     def by_central(self) -> List[Tuple[str, List[SymmetryFunction]]]:
         """Each element (spec order) with its SFs in spec order, converted."""
@@ -50,6 +58,8 @@ class Job:
             "edit by hand, edit the spec.",
             f"spec: {source.file_name}",
             f"spec sha256: {source.sha256}",
+            f"numbers: as n2p2 reads them at [output] precision = "
+            f"{self.loaded.spec.output.precision!r}, in shortest decimals",
             f"units: {self.conversion.describe()}",
         ]
 
@@ -71,6 +81,19 @@ class Rendered:
         if self.single:
             return self.files[0][1]
         return "".join(f"==> {name} <==\n{text}" for name, text in self.files)
+
+
+def as_printed(sf: SymmetryFunction, numbers: NumberFormat) -> SymmetryFunction:
+    """The SF with its real numbers as n2p2 parses them from ``numbers``' text."""
+
+    def read(value: Optional[Number]) -> Optional[float]:
+        return None if value is None else float(numbers.real(value))
+
+    return sf._replace(
+        cutoff=float(numbers.real(sf.cutoff)), eta=read(sf.eta), r_shift=read(sf.r_shift),
+        zeta=read(sf.zeta), r_lower=read(sf.r_lower), theta_left=read(sf.theta_left),
+        theta_right=read(sf.theta_right),
+    )  # fmt: skip
 
 
 def number(value: Optional[Number]) -> str:

@@ -4,7 +4,7 @@ custom codes and papers.
 Lengths are in the spec's unit (stated when the spec gives one), eta per that unit squared,
 angles in degrees. Each row gives the SF's place in spec order, its index in n2p2's internal
 order (row i of n2p2's scaling.data for that element is the SF with n2p2_index i) and its
-n2p2 line at full precision.
+n2p2 line as the n2p2 target writes it; the numbers are the ones n2p2 reads from that line.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ def rows(job: Job) -> List[Dict[str, Any]]:
     from ..generate.ordering import n2p2_key
 
     numbers = NumberFormat(job.loaded.spec.output.precision)
-    exact = NumberFormat("full")
     found: List[Dict[str, Any]] = []
     per_element: Dict[str, List[Dict[str, Any]]] = {}
     for index, sf in job.functions():
@@ -48,7 +47,7 @@ def rows(job: Job) -> List[Dict[str, Any]]:
             "neighbour_2": neighbours[1], "cutoff": sf.cutoff, "eta": sf.eta,
             "r_shift": sf.r_shift, "lambda": sf.lambda_, "zeta": sf.zeta,
             "r_lower": sf.r_lower, "theta_left": sf.theta_left, "theta_right": sf.theta_right,
-            "subtype": sf.subtype, "n2p2": format_line(sf, exact).rstrip(),
+            "subtype": sf.subtype, "n2p2": format_line(sf, numbers).rstrip(),
         }  # fmt: skip
         rows_of = per_element.setdefault(sf.combination[0], [])
         row["line"] = len(rows_of) + 1
