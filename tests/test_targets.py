@@ -108,13 +108,16 @@ def test_runner_lines_in_bohr_aenet_in_angstrom(tmp_path: Path) -> None:
     lines = [line for line in runner.splitlines() if line.startswith("symfunction_short")]
     # 12 Å / 0.529177210903 and 0.02 Å^-2 x 0.529177210903^2, worked out in decimal
     rc, eta = _decimal(12.0, -1), _decimal(0.02, 2)
-    assert lines[1] == f"symfunction_short H 2 H {NumberFormat('full').real(eta)} " + (
-        f"{NumberFormat('full').real(_decimal(2.0, -1))} {NumberFormat('full').real(rc)}"
+    exact = NumberFormat(16).real  # converted numbers: 17 significant digits
+    assert lines[1] == f"symfunction_short H 2 H {exact(eta)} {exact(_decimal(2.0, -1))} " + (
+        f"{exact(rc)}"
     )
     assert "cutoff_type 1" in runner.splitlines()
     assert "# units: lengths in Bohr, eta in 1/Bohr^2: converted from Å exactly" in runner
     files = dict(compile_target(WATER, "aenet"))
-    assert "Rc=6.350126530836E+00" in files["H.fingerprint.stp"]
+    assert "Rc=6.3501265308360004E+00" in files["H.fingerprint.stp"]
+    [(_, same_unit)] = compile_target(WATER, "runner")  # no conversion: n2p2's own numbers
+    assert "symfunction_short H 2 O 2.000E-02 2.000E+00 1.200E+01" in same_unit.splitlines()
 
 
 # -- refusals ------------------------------------------------------------------------------
@@ -300,7 +303,7 @@ def test_every_target_gets_the_sfs_n2p2_reads() -> None:
         "r_shift = [0.0, 2.0123456]\neta = [0.001, 0.0212345]",
     )
     [(_, runner)] = compile_target(text, "runner")
-    assert "symfunction_short H 2 H 2.123E-02 2.012E+00 1.2E+01" in runner.splitlines()
+    assert "symfunction_short H 2 H 2.123E-02 2.012E+00 1.200E+01" in runner.splitlines()
     [(_, table)] = compile_target(
         text.replace('unit = "bohr"', 'unit = "bohr"\n[output]\nprecision = "full"'), "table"
     )

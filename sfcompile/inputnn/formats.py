@@ -1,9 +1,10 @@
 """``sfcompile import`` of the other codes' files: RuNNer's input.nn, aenet's .stp files and
 SIMPLE-NN's params_XX files, each as a spec in that code's length unit.
 
-The SFs read from aenet and SIMPLE-NN files are laid out as n2p2 lines (shortest exact
-numbers) and handed to the input.nn importer, which finds the generation rules and verifies the
-spec; its notes and warnings are then pointed back at the lines of the files read. A RuNNer
+The SFs read from aenet and SIMPLE-NN files are laid out as n2p2 lines (17 significant
+digits: exact, and one precision, so that a rule is recognised only where it reproduces every
+number) and handed to the input.nn importer, which finds the generation rules and verifies
+the spec; its notes and warnings are then pointed back at the lines of the files read. A RuNNer
 input.nn is an input.nn: the importer reads it as it is, and the spec gets ``unit = "bohr"``.
 """
 
@@ -151,7 +152,7 @@ def _through_inputnn(
     elements: List[str], functions: Sequence[Tuple[str, int, SymmetryFunction]], fmt: str
 ) -> ImportResult:
     """The SFs as an n2p2 input.nn, imported; notes and warnings point at the files read."""
-    numbers = NumberFormat("full")
+    numbers = NumberFormat(16)  # 17 significant digits, one precision: rules must match exactly
     places: Dict[int, Place] = {}
     lines = [f"elements {' '.join(elements)}", "cutoff_type 1"]
     for source, line, sf in functions:

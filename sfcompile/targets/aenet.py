@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .capabilities import GAUSSIAN_BASIC, Capabilities
-from .common import Job, Rendered, number, render_template
+from .common import Job, Rendered, render_template
 
 CAPABILITIES = Capabilities(
     name="aenet",
@@ -38,7 +38,7 @@ def file_name(element: str) -> str:
 
 def render(job: Job) -> Rendered:
     spec = job.loaded.spec
-    rmin = None if spec.aenet is None else number(job.conversion.length(spec.aenet.rmin))
+    rmin = None if spec.aenet is None else job.number(job.conversion.length(spec.aenet.rmin))
     files = []
     for element, sfs in job.by_central():
         functions: List[Dict[str, object]] = []
@@ -46,8 +46,9 @@ def render(job: Job) -> Rendered:
             neighbours = [*sf.combination[1:], ""]
             functions.append({
                 "g": G_OF_TYPE[sf.type_number], "n1": neighbours[0], "n2": neighbours[1],
-                "eta": number(sf.eta), "rs": number(sf.r_shift), "rc": number(sf.cutoff),
-                "lam": number(sf.lambda_), "zeta": number(sf.zeta),
+                "eta": job.number(sf.eta), "rs": job.number(sf.r_shift),
+                "rc": job.number(sf.cutoff), "lam": job.number(sf.lambda_),
+                "zeta": job.number(sf.zeta),
             })  # fmt: skip
         text = render_template(
             "aenet/stp.j2",

@@ -10,7 +10,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 from .._version import __version__
 from ..generate.expand import GeneratedSet, Number, SymmetryFunction
 from ..spec.load import LoadedSpec
-from .formatting import NumberFormat, shortest_exact
+from .formatting import NumberFormat
 from .templates import environment
 from .units import Conversion
 
@@ -25,6 +25,20 @@ class Job:
     generated: Sequence[GeneratedSet]
     conversion: Conversion
     version: str = __version__
+
+    @property
+    def numbers(self) -> NumberFormat:
+        """How a text target writes its numbers: as the n2p2 target does (``[output]
+        precision``) when they are n2p2's own, else (converted, or precision "full") with 17
+        significant digits, which read back as exactly the double. One precision for the whole
+        file, so that ``sfcompile import`` finds it and reproduces every number."""
+        precision = self.loaded.spec.output.precision
+        if self.conversion.identity and precision != "full":
+            return NumberFormat(precision)
+        return NumberFormat(16)
+
+    def number(self, value: Optional[Number]) -> str:
+        return "" if value is None else self.numbers.real(value)
 
     @property
     def elements(self) -> Tuple[str, ...]:
@@ -50,6 +64,12 @@ class Job:
             found[sf.combination[0]].append(sf)
         return list(found.items())
 
+    def _written(self) -> str:
+        precision = self.loaded.spec.output.precision
+        if self.conversion.identity and precision != "full":
+            return f"at that precision ({precision} digits after the point)"
+        return "with 17 significant digits (each reads back as exactly its double)"
+
     def provenance(self, target: str) -> List[str]:
         """The header lines every target writes (without comment markers)."""
         source = self.loaded.source
@@ -58,8 +78,8 @@ class Job:
             "edit by hand, edit the spec.",
             f"spec: {source.file_name}",
             f"spec sha256: {source.sha256}",
-            f"numbers: as n2p2 reads them at [output] precision = "
-            f"{self.loaded.spec.output.precision!r}, in shortest decimals",
+            f"numbers: the SFs as n2p2 reads them at [output] precision = "
+            f"{self.loaded.spec.output.precision!r}; written {self._written()}",
             f"units: {self.conversion.describe()}",
         ]
 
@@ -94,11 +114,6 @@ def as_printed(sf: SymmetryFunction, numbers: NumberFormat) -> SymmetryFunction:
         zeta=read(sf.zeta), r_lower=read(sf.r_lower), theta_left=read(sf.theta_left),
         theta_right=read(sf.theta_right),
     )  # fmt: skip
-
-
-def number(value: Optional[Number]) -> str:
-    """The shortest decimal that reads back as exactly this double, in E notation."""
-    return "" if value is None else shortest_exact(value)
 
 
 def render_template(name: str, **context: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .capabilities import GAUSSIAN_BASIC, Capabilities
-from .common import Job, Rendered, number, render_template
+from .common import Job, Rendered, render_template
 
 CAPABILITIES = Capabilities(
     name="runner",
@@ -35,8 +35,8 @@ def render(job: Job) -> Rendered:
         neighbours = [*sf.combination[1:], "", ""]
         functions.append({
             "type": sf.type_number, "c": sf.combination[0], "n1": neighbours[0],
-            "n2": neighbours[1], "eta": number(sf.eta), "rs": number(sf.r_shift),
-            "rc": number(sf.cutoff), "lam": number(sf.lambda_), "zeta": number(sf.zeta),
+            "n2": neighbours[1], "eta": job.number(sf.eta), "rs": job.number(sf.r_shift),
+            "rc": job.number(sf.cutoff), "lam": job.number(sf.lambda_), "zeta": job.number(sf.zeta),
         })  # fmt: skip
     text = render_template(
         "runner/block.j2",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Dict, List
 
 from .capabilities import GAUSSIAN_BASIC, Capabilities
-from .common import Job, Rendered, number, render_template
+from .common import Job, Rendered, render_template
 
 CAPABILITIES = Capabilities(
     name="simple-nn",
@@ -46,13 +46,19 @@ def render(job: Job) -> Rendered:
         for sf in sfs:
             first = index[sf.combination[1]]
             if sf.type_number == 2:
-                row = (first, 0, number(sf.eta), number(sf.r_shift), number(0.0))
+                row = (first, 0, job.number(sf.eta), job.number(sf.r_shift), job.number(0.0))
             else:
                 second = index[sf.combination[2]]
-                row = (first, second, number(sf.eta), number(sf.zeta), number(sf.lambda_))
+                row = (
+                    first,
+                    second,
+                    job.number(sf.eta),
+                    job.number(sf.zeta),
+                    job.number(sf.lambda_),
+                )
             i1, i2, p1, p2, p3 = row
             functions.append({
-                "g": G_OF_TYPE[sf.type_number], "i1": i1, "i2": i2, "rc": number(sf.cutoff),
+                "g": G_OF_TYPE[sf.type_number], "i1": i1, "i2": i2, "rc": job.number(sf.cutoff),
                 "p1": p1, "p2": p2, "p3": p3,
             })  # fmt: skip
         text = render_template("simple-nn/params.j2", functions=functions)
