@@ -10,6 +10,7 @@ from .options import (
     EXIT_OK,
     checked_spec,
     output_option,
+    report,
     spec_argument,
     spec_checks,
     target_option,
@@ -47,6 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from ..errors import SpecError
     from ..generate.pipeline import render_full_loaded
     from ..targets.registry import chosen, render
     from ..writer import write_atomic
@@ -63,7 +65,14 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         text = render_full_loaded(checked.loaded, checked.generated)
     else:
         csv = target == "table" and bool(args.output) and args.output.lower().endswith(".csv")
-        rendered = render(checked.loaded, checked.generated, target, csv=csv)
+        try:
+            rendered = render(checked.loaded, checked.generated, target, csv=csv)
+        except SpecError as exc:
+            report(exc.diagnostics, stderr)
+            count = len(exc.diagnostics)
+            print(f"sfcompile: {count} error{'s' if count != 1 else ''}; the {target} target "
+                  "cannot take this spec; nothing written", file=stderr)  # fmt: skip
+            return EXIT_ERROR
         if not rendered.single:
             return _write_files(rendered, args.output, target, stderr)
         text = rendered.files[0][1]

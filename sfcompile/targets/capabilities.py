@@ -8,6 +8,7 @@ the feature and the target, so that nothing is ever lost silently.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -208,11 +209,18 @@ def refusals(
 def describe(target: Capabilities, problems: Optional[Sequence[Diagnostic]] = None) -> str:
     """``explain --target``: what the target can and cannot take (and, given a spec's
     refusals, whether this spec compiles for it)."""
-    lines = [f"Target {target.name} ({target.code})", "  can take:"]
-    lines += [f"    - {line}" for line in target.can()]
+
+    def items(texts: Sequence[str]) -> List[str]:
+        return [
+            line
+            for text in texts
+            for line in textwrap.wrap(text, 80, initial_indent="    - ", subsequent_indent="      ")
+        ]
+
+    lines = [f"Target {target.name} ({target.code})", "  can take:", *items(target.can())]
     cannot = target.cannot()
     lines += ["  cannot take (a located error; nothing is written):"]
-    lines += [f"    - {line}" for line in cannot] if cannot else ["    - (nothing)"]
+    lines += items(cannot) if cannot else ["    - (nothing)"]
     if problems is not None:
         verdict = "compiles for it" if not problems else f"has {len(problems)} refusal(s):"
         lines.append(f"  this spec {verdict}")
