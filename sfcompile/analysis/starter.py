@@ -188,11 +188,6 @@ class _Writer:
         names = ", ".join(f'"{e}"' for e in self.elements)
         self.lines.append(f"elements = [{names}]  # found in the data, by atomic number")
         self.lines.append(f"cutoff = {_real(cutoff, 1)}")
-        unit = {"Å": "angstrom", "Bohr": "bohr"}.get(self.units.unit)
-        if unit is not None:
-            self.lines.append(f'unit = "{unit}"  # the guess above: check it')
-        else:
-            self.lines.append('# unit = "angstrom"  # or "bohr": unknown from the data; state it')
         why = (
             f"cutoff: the larger of the usual {_real(usual, 1)} {self.units.unit} and "
             f"{SHELLS} median nearest-neighbour distances ({SHELLS} x {median:.3g}; a few "
@@ -203,6 +198,11 @@ class _Writer:
         )
         within = self.survey.mean_neighbours(cutoff)
         self.lines += _wrap(f"{why}; an atom has {within:.1f} neighbours within it on average.")
+        unit = {"Å": "angstrom", "Bohr": "bohr"}.get(self.units.unit)
+        if unit is not None:
+            self.lines.append(f'unit = "{unit}"  # the guess above: check it')
+        else:
+            self.lines.append('# unit = "angstrom"  # or "bohr": unknown from the data; state it')
         self.lines += [
             "",
             "[cutoff_function]",
