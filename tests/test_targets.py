@@ -308,3 +308,33 @@ def test_every_target_gets_the_sfs_n2p2_reads() -> None:
         text.replace('unit = "bohr"', 'unit = "bohr"\n[output]\nprecision = "full"'), "table"
     )
     assert json.loads(table)["functions"][1]["r_shift"] == 2.0123456
+
+
+# -- import of the codes' files from the command line ------------------------------------------
+
+
+def test_cli_imports_each_codes_files(tmp_path: Path, in_tmp_path: None) -> None:
+    Path("spec.toml").write_text(WATER)
+    assert run(["spec.toml", "--target", "aenet", "-o", "stp/"])[0] == 0
+    assert run(["spec.toml", "--target", "simple-nn", "-o", "nn/"])[0] == 0
+    assert run(["spec.toml", "--target", "runner", "-o", "runner.nn"])[0] == 0
+    code, out, _ = run(["import", "stp/H.fingerprint.stp", "stp/O.fingerprint.stp", "-q"])
+    assert code == 0 and 'unit = "angstrom"' in out.splitlines()
+    code, out, _ = run(["import", "--format", "runner", "runner.nn", "-q"])
+    assert code == 0 and 'unit = "bohr"' in out.splitlines()
+    code, out, _ = run(["import", "nn/params_H", "nn/params_O", "--elements", "H,O", "-q"])
+    assert code == 0 and load(out).spec.unit == "angstrom"
+    code, out, err = run(["import", "nn/params_H", "nn/params_O"])
+    assert (code, out) == (2, "")
+    assert err == (
+        "sfcompile import: error: SIMPLE-NN's neighbour indices need the element order: give "
+        "--elements H,O or the input.yaml with its atom_types\n"
+    )
+    Path("bad.stp").write_text("ATOM H\nENV 1\nH\nFUNCTIONS type=Behler2011\n1\n"
+                               "G=2 type2=O eta=0.1 Rs=0 Rc=6\n")  # fmt: skip
+    code, out, err = run(["import", "bad.stp"])
+    assert (code, out) == (2, "")
+    assert err == "bad.stp:6:1: error: species 'O' is not in ENV (H): aenet stops; list it " \
+        "under ENV\n"  # fmt: skip
+    code, out, err = run(["import", "runner.nn", "--unit", "bohr", "-q"])
+    assert code == 0 and 'unit = "bohr"' in out.splitlines()
