@@ -338,3 +338,17 @@ def test_cli_imports_each_codes_files(tmp_path: Path, in_tmp_path: None) -> None
         "under ENV\n"  # fmt: skip
     code, out, err = run(["import", "runner.nn", "--unit", "bohr", "-q"])
     assert code == 0 and 'unit = "bohr"' in out.splitlines()
+
+
+def test_explain_json_carries_the_target(tmp_path: Path) -> None:
+    path = spec_file(tmp_path, WATER.replace('unit = "bohr"\n', ""))
+    code, out, _ = run(["explain", path, "--json", "--target", "dscribe"])
+    document = json.loads(out)
+    assert code == 0 and document["target"]["name"] == "dscribe"
+    assert document["target"]["refusals"] == [
+        f"{path}:2:1: error: cutoff: the dscribe target writes lengths in Å (DScribe ACSF "
+        "assumes it), but the spec does not say which unit its lengths are in: add unit = "
+        '"angstrom" or unit = "bohr" at the top of the spec'
+    ]
+    code, out, _ = run(["explain", path, "--json"])
+    assert "target" not in json.loads(out)

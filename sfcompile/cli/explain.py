@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from ..generate.expand import generate
-    from ..generate.explain import explain, format_text, to_json
+    from ..generate.explain import explain, format_text, to_dict, to_json
     from ..spec.load import load_spec
     from ..targets.capabilities import describe, refusals
     from ..targets.registry import capabilities
@@ -47,7 +47,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     generated = generate(loaded.spec)
     summary = explain(loaded, generated)
     if args.json:
-        stdout.write(to_json(summary) + "\n")
+        if args.target is None:
+            stdout.write(to_json(summary) + "\n")
+            return EXIT_OK
+        import json
+
+        target = capabilities(args.target)
+        document = to_dict(summary)
+        document["target"] = {
+            "name": target.name,
+            "can": target.can(),
+            "cannot": target.cannot(),
+            "refusals": [d.format() for d in refusals(loaded, generated, target)],
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
         return EXIT_OK
     stdout.write(format_text(summary))
     if args.target is not None:
