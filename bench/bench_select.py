@@ -55,7 +55,7 @@ def timing(program: List[str], tmp: Path, sizes: List[int], runs: int) -> None:
 def quality() -> None:
     import sfcompile
     from sfcompile.analysis.stats import spec_plan
-    from sfcompile.build.pipeline import check, load
+    from sfcompile.generate.pipeline import check, load
     from sfcompile.selection.collect import Job, collect
     from sfcompile.selection.greedy import unexplained_curve
 

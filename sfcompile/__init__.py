@@ -17,16 +17,18 @@ if TYPE_CHECKING:
 
 #: name -> (module, attribute)
 _EXPORTS: Dict[str, Tuple[str, str]] = {
-    "compile_spec": ("sfcompile.build.pipeline", "compile_spec"),
-    "load": ("sfcompile.build.pipeline", "load"),
-    "load_spec": ("sfcompile.build.pipeline", "load"),
-    "check": ("sfcompile.build.pipeline", "check"),
-    "SpecWarning": ("sfcompile.build.pipeline", "SpecWarning"),
+    "compile_spec": ("sfcompile.generate.pipeline", "compile_spec"),
+    "load": ("sfcompile.generate.pipeline", "load"),
+    "load_spec": ("sfcompile.generate.pipeline", "load"),
+    "check": ("sfcompile.generate.pipeline", "check"),
+    "compile_target": ("sfcompile.targets.registry", "compile_target"),
+    "dscribe_acsf": ("sfcompile.targets.dscribe", "acsf"),
+    "SpecWarning": ("sfcompile.generate.pipeline", "SpecWarning"),
     "Diagnostic": ("sfcompile.errors", "Diagnostic"),
     "SfcompileError": ("sfcompile.errors", "SfcompileError"),
     "SpecError": ("sfcompile.errors", "SpecError"),
     "SymFuncParamGenerator": ("sfcompile.legacy", "SymFuncParamGenerator"),
-    "n2p2_index_map": ("sfcompile.build.ordering", "n2p2_index_map"),
+    "n2p2_index_map": ("sfcompile.generate.ordering", "n2p2_index_map"),
     "update_file": ("sfcompile.inputnn.managed", "update_file"),
     "check_file": ("sfcompile.inputnn.managed", "check_file"),
     "import_input_nn": ("sfcompile.inputnn.importer", "import_input_nn"),
@@ -48,8 +50,9 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
 __all__ = [
     "DataError", "Diagnostic", "Geometry", "SelectionError", "SelectionResult",
     "SfcompileError", "SpecError", "SpecWarning", "Structure", "StructureSelection",
-    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec", "compute",
-    "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
+    "compile_target", "compute", "dscribe_acsf", "import_input_nn", "load", "load_spec",
+    "n2p2_index_map", "read_input_data",
     "read_input_nn", "read_structures", "read_with_ase", "select", "select_structures",
     "update_file",
 ]  # fmt: skip
@@ -69,11 +72,11 @@ def __dir__() -> List[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from .build.ordering import n2p2_index_map
-    from .build.pipeline import SpecWarning, check, compile_spec, load
-    from .build.pipeline import load as load_spec
     from .engine.sfvalues import Geometry, compute
     from .errors import Diagnostic, SfcompileError, SpecError
+    from .generate.ordering import n2p2_index_map
+    from .generate.pipeline import SpecWarning, check, compile_spec, load
+    from .generate.pipeline import load as load_spec
     from .inputnn.importer import import_input_nn
     from .inputnn.managed import check_file, update_file
     from .inputnn.reader import read_input_nn
@@ -84,3 +87,5 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .selection.api import SelectionResult, StructureSelection, select_structures
     from .selection.api import select_sfs as select
     from .selection.run import SelectionError
+    from .targets.dscribe import acsf as dscribe_acsf
+    from .targets.registry import compile_target

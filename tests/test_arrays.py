@@ -1,6 +1,6 @@
 """The compile path works without numpy; these tests hold its replacements against numpy itself.
 
-* ``build.arrays.array_text`` must print exactly what ``numpy.array2string`` prints with the
+* ``targets.arrays.array_text`` must print exactly what ``numpy.array2string`` prints with the
   overview's options (the earlier generator printed its grids with numpy);
 * the radial rules in plain Python must give exactly the doubles the earlier generator's numpy
   expressions give (``linspace``, squares, powers), bit for bit.
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sfcompile.build.arrays import array_text
-from sfcompile.build.generate import gastegger2018, imbalzano2018
+from sfcompile.generate.expand import gastegger2018, imbalzano2018
+from sfcompile.targets.arrays import array_text
 
 Number = Union[int, float]
 

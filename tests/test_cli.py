@@ -390,7 +390,7 @@ def test_internal_error_is_reported_as_a_bug(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("sfcompile.build.pipeline.render_loaded", broken)
+    monkeypatch.setattr("sfcompile.generate.pipeline.render_loaded", broken)
     code, out, err = run("spec.toml")
     assert (code, out) == (3, "")
     assert "Traceback" not in err
@@ -408,7 +408,7 @@ def test_internal_error_is_raised_with_sfcompile_debug(
     def broken(*args: object) -> str:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("sfcompile.build.pipeline.render_loaded", broken)
+    monkeypatch.setattr("sfcompile.generate.pipeline.render_loaded", broken)
     monkeypatch.setenv("SFCOMPILE_DEBUG", "1")
     with pytest.raises(RuntimeError, match="boom"):
         run("spec.toml")

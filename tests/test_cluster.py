@@ -88,7 +88,7 @@ def run(*argv: str) -> Tuple[int, str, str]:
 
 
 def cu2s_plan(spec: Path) -> Plan:
-    from sfcompile.build.pipeline import check
+    from sfcompile.generate.pipeline import check
     from sfcompile.spec.load import load_spec
 
     return spec_plan(check(load_spec(str(spec))))

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sfcompile.build.generate import SymmetryFunction as SF
 from sfcompile.engine.derivatives import atom_derivatives, derivatives
 from sfcompile.engine.sfvalues import ChainRequest, Engine, Geometry, compute
+from sfcompile.generate.expand import SymmetryFunction as SF
 
 from .test_sfvalues import CASES, DATA, case
 

@@ -10,8 +10,8 @@ from typing import Any, Dict
 import pytest
 
 import sfcompile
-from sfcompile.build.explain import Explanation, explain, format_text, to_json
-from sfcompile.build.generate import generate
+from sfcompile.generate.expand import generate
+from sfcompile.generate.explain import Explanation, explain, format_text, to_json
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((REPO / "examples" / "configs").glob("*.toml"))

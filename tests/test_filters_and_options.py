@@ -10,7 +10,7 @@ from typing import List
 import pytest
 
 from sfcompile import SpecError, SpecWarning, load
-from sfcompile.build.generate import generate
+from sfcompile.generate.expand import generate
 from tests.conftest import compile_unlinted as compile_spec
 
 HEAD = """\

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from sfcompile.build.generate import gastegger2018, imbalzano2018
+from sfcompile.generate.expand import gastegger2018, imbalzano2018
 from sfcompile.spec.sftypes import SF_TYPES
 
 

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sfcompile import SpecError, compile_spec
-from sfcompile.build.generate import gastegger2018, imbalzano2018
+from sfcompile.generate.expand import gastegger2018, imbalzano2018
 from sfcompile.inputnn.diff import DiffResult, semantic_diff, source_from_input_nn, source_from_spec
 from sfcompile.inputnn.importer import ImportResult, import_input_nn
 from sfcompile.inputnn.reader import find_duplicates, read_input_nn

@@ -21,9 +21,9 @@ from sfcompile.analysis.report import findings
 from sfcompile.analysis.starter import guess_units, starter_spec
 from sfcompile.analysis.stats import collect, spec_plan
 from sfcompile.analysis.survey import SEARCH, Survey, survey
-from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
 from sfcompile.engine.neighbours import neighbour_list
+from sfcompile.generate.pipeline import check, load
 from sfcompile.readers.structures import read_input_data
 from sfcompile.spec.elements import SYMBOLS
 
@@ -101,6 +101,15 @@ def test_starter_specs_compile_without_a_diagnostic(surveys: Dict[str, Survey], 
     checked = check(load(text))
     assert checked.diagnostics == ()
     assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_the_spec_states_the_guessed_unit(surveys: Dict[str, Survey]) -> None:
+    """The guess becomes the spec's unit (the documented unit of each data set), so the
+    targets whose code assumes a unit convert without being told."""
+    expected = {"Bohr": "bohr", "Angstrom": "angstrom"}
+    for name in NAMES:
+        _, spec = spec_of(surveys, name)
+        assert spec["unit"] == expected[UNITS[name]]
 
 
 def test_cutoff_and_r_lower_follow_the_rules(surveys: Dict[str, Survey]) -> None:

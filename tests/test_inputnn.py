@@ -13,7 +13,7 @@ from typing import List
 
 import pytest
 
-from sfcompile.build.generate import SymmetryFunction
+from sfcompile.generate.expand import SymmetryFunction
 from sfcompile.inputnn.reader import CutoffType, find_duplicates, read_input_nn
 from tests.conftest import DATA
 

@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sfcompile.build.generate import SymmetryFunction as SF
 from sfcompile.engine import batch as batch_module
 from sfcompile.engine import neighbours, sfvalues
 from sfcompile.engine.neighbours import (
@@ -27,6 +26,7 @@ from sfcompile.engine.neighbours import (
     triplet_rows,
 )
 from sfcompile.engine.sfvalues import EvaluationError, Geometry, compute
+from sfcompile.generate.expand import SymmetryFunction as SF
 from sfcompile.readers.structures import read_input_data
 
 from . import bruteforce

@@ -14,8 +14,8 @@ from typing import List, Tuple
 import pytest
 
 import sfcompile
-from sfcompile.build.generate import GeneratedSet, generate
-from sfcompile.build.lint import Finding, lint
+from sfcompile.generate.expand import GeneratedSet, generate
+from sfcompile.generate.lint import Finding, lint
 
 from .conftest import REPO
 

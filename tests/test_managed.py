@@ -623,7 +623,7 @@ def test_check_a_file_written_by_compile() -> None:
 
 
 def test_check_a_complete_file_written_by_compile_full() -> None:
-    from sfcompile.build.pipeline import load, render_full_loaded
+    from sfcompile.generate.pipeline import load, render_full_loaded
 
     network = '[cutoff_function]\ntype = "cos"\n\n[n2p2]\nglobal_hidden_layers_short = 2\n'
     network += 'global_nodes_short = [15, 15]\nglobal_activation_short = ["t", "t", "l"]\n'

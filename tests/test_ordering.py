@@ -19,10 +19,10 @@ from typing import Any, Dict, List, Tuple
 import pytest
 
 from sfcompile import load
-from sfcompile.build.formatting import NumberFormat
-from sfcompile.build.generate import SymmetryFunction, generate
-from sfcompile.build.ordering import SpecPosition, n2p2_index_map, n2p2_key, order_n2p2
-from sfcompile.build.render import render_lines, render_overview
+from sfcompile.generate.expand import SymmetryFunction, generate
+from sfcompile.generate.ordering import SpecPosition, n2p2_index_map, n2p2_key, order_n2p2
+from sfcompile.targets.formatting import NumberFormat
+from sfcompile.targets.n2p2 import render_lines, render_overview
 from tests.conftest import DATA, golden_cases
 from tests.conftest import compile_unlinted as compile_spec
 from tests.test_golden import golden_text, spec_for_case

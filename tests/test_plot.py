@@ -19,8 +19,8 @@ pytest.importorskip("matplotlib")
 from sfcompile.analysis.distributions import collect_distributions
 from sfcompile.analysis.shapes import angular_panels, radial_panels
 from sfcompile.analysis.stats import spec_plan
-from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
+from sfcompile.generate.pipeline import check, load
 from sfcompile.plot import figures
 from sfcompile.readers.structures import DataError, read_input_data
 from sfcompile.selection.report_file import parse_selection

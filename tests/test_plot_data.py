@@ -21,12 +21,12 @@ from sfcompile.analysis.distributions import (
 )
 from sfcompile.analysis.shapes import Panel, angular_panels, radial_panels
 from sfcompile.analysis.stats import Plan, make_plan, spec_plan
-from sfcompile.build import formatting
-from sfcompile.build.generate import SymmetryFunction
-from sfcompile.build.pipeline import check, load
 from sfcompile.engine.neighbours import neighbour_list
 from sfcompile.engine.sfvalues import compute
+from sfcompile.generate.expand import SymmetryFunction
+from sfcompile.generate.pipeline import check, load
 from sfcompile.readers.structures import read_input_data
+from sfcompile.targets import formatting
 
 DATA = Path(__file__).parent / "data" / "datasets"
 

@@ -415,9 +415,8 @@ KEYS = [
         VALID.replace("cutoff = 6.0\n", "cutoff = 6.0\ncolour = 1\n"),
         [
             "spec.toml:3:1: error: colour: unknown key 'colour'; "
-            "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', "
-            "'sets', 'n2p2', "
-            "'n2p2_unchecked', 'selection'",
+            "expected one of '$schema', 'elements', 'cutoff', 'unit', 'cutoff_function', "
+            "'output', 'sets', 'n2p2', 'n2p2_unchecked', 'aenet', 'selection'",
         ],
         id="unknown-top-level-key-no-suggestion",
     ),
@@ -826,9 +825,8 @@ def test_all_errors_reported_together_sorted_by_line(tmp_path: Path) -> None:
         "spec.toml:1:18: error: elements[1]: unknown chemical symbol 'cu'; did you mean 'Cu'? "
         "(symbols are case-sensitive, H to No)",
         "spec.toml:3:1: error: colour: unknown key 'colour'; "
-        "expected one of '$schema', 'elements', 'cutoff', 'cutoff_function', 'output', "
-        "'sets', 'n2p2', "
-        "'n2p2_unchecked', 'selection'",
+        "expected one of '$schema', 'elements', 'cutoff', 'unit', 'cutoff_function', 'output', "
+        "'sets', 'n2p2', 'n2p2_unchecked', 'aenet', 'selection'",
         'spec.toml:6:13: error: output.precision: expected an integer from 1 to 16 or "full", '
         "got an integer (0)",
         "spec.toml:11:8: error: sets[0].mode: unknown mode 'centre'; did you mean 'center'?",

@@ -9,8 +9,8 @@ import io
 import json
 from pathlib import Path
 
-from sfcompile.build.formatting import NumberFormat, sf_value
 from sfcompile.cli import main
+from sfcompile.targets.formatting import NumberFormat, sf_value
 from tests.conftest import DATA
 
 H2O = DATA / "datasets" / "h2o-4.data"

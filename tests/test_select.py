@@ -21,8 +21,8 @@ import pytest
 
 import sfcompile
 from sfcompile.analysis.stats import spec_plan
-from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
+from sfcompile.generate.pipeline import check, load
 from sfcompile.selection.collect import Job, atom_keys, collect, term_key
 from sfcompile.selection.greedy import select_columns, select_rows, unexplained_curve
 from sfcompile.selection.moments import Moments

@@ -15,8 +15,8 @@ import pytest
 
 import sfcompile
 from sfcompile.analysis.stats import spec_plan
-from sfcompile.build.pipeline import check, load
 from sfcompile.cli import main
+from sfcompile.generate.pipeline import check, load
 from tests.conftest import DATA
 
 QM9 = DATA / "datasets" / "qm9-10.data"

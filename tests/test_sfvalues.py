@@ -19,10 +19,10 @@ from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 import numpy as np
 import pytest
 
-from sfcompile.build.generate import SymmetryFunction
 from sfcompile.engine.cutoff_functions import compact_function, cutoff_function, fma
 from sfcompile.engine.neighbours import neighbour_list
 from sfcompile.engine.sfvalues import Geometry, compute
+from sfcompile.generate.expand import SymmetryFunction
 from sfcompile.inputnn.reader import read_input_nn
 
 try:  # the project's input.data reader, if present

@@ -18,11 +18,11 @@ import pytest
 
 from sfcompile.analysis.report import findings, scaling_data, scaling_rows
 from sfcompile.analysis.stats import Plan, Totals, chunk_totals, collect, make_plan
-from sfcompile.build import formatting
-from sfcompile.build.generate import SymmetryFunction
 from sfcompile.cli import main
+from sfcompile.generate.expand import SymmetryFunction
 from sfcompile.inputnn.reader import read_input_nn
 from sfcompile.readers.structures import read_input_data
+from sfcompile.targets import formatting
 
 DATA = Path(__file__).parent / "data"
 CASES = sorted(p.name for p in (DATA / "sfvalues").iterdir() if (p / "scaling.data").exists())

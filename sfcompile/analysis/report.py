@@ -23,8 +23,8 @@ import math
 import sys
 from typing import Any, Dict, List, Optional
 
-from ..build.formatting import NumberFormat, sf_value
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
+from ..targets.formatting import NumberFormat, sf_value
 from .stats import Plan, Sums, Totals, element_order
 
 DEAD_THRESHOLD = 1e-10

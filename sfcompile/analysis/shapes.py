@@ -25,8 +25,8 @@ from typing import Any, Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 import numpy as np
 
-from ..build.generate import SymmetryFunction
 from ..engine.cutoff_functions import FloatArray, angular_power, compact_function, cutoff_function
+from ..generate.expand import SymmetryFunction
 from ..spec.sftypes import Combination
 from .stats import Plan
 

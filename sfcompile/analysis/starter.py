@@ -198,6 +198,11 @@ class _Writer:
         )
         within = self.survey.mean_neighbours(cutoff)
         self.lines += _wrap(f"{why}; an atom has {within:.1f} neighbours within it on average.")
+        unit = {"Å": "angstrom", "Bohr": "bohr"}.get(self.units.unit)
+        if unit is not None:
+            self.lines.append(f'unit = "{unit}"  # the guess above: check it')
+        else:
+            self.lines.append('# unit = "angstrom"  # or "bohr": unknown from the data; state it')
         self.lines += [
             "",
             "[cutoff_function]",

@@ -29,10 +29,6 @@ from typing import (
 
 import numpy as np
 
-from ..build import formatting
-from ..build.generate import Number, SymmetryFunction
-from ..build.ordering import n2p2_key
-from ..build.pipeline import Checked
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
 from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
@@ -48,8 +44,12 @@ from ..engine.sfvalues import (
     StructureLike,
 )
 from ..errors import Diagnostic, SpecError
+from ..generate.expand import Number, SymmetryFunction
+from ..generate.ordering import n2p2_key
+from ..generate.pipeline import Checked
 from ..readers.structures import DataError
 from ..spec.elements import ATOMIC_NUMBER
+from ..targets import formatting
 
 Pair = Tuple[str, str]  # two element symbols, sorted
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far

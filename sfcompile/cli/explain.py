@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from .options import EXIT_OK, spec_argument, spec_checks
+from .options import EXIT_ERROR, EXIT_OK, spec_checks, target_option
 
 NAME = "explain"
 HELP = "summarise what a spec generates (counts, cutoffs, cost)"
 DESCRIPTION = (
     "Summarise a spec: per central element the number of SFs by type and element combination, "
     "the cutoffs (the largest is what LAMMPS' pair_style hdnnp needs) and a relative "
-    "evaluation-cost estimate."
+    "evaluation-cost estimate. With --target: what that target can and cannot take, and "
+    "whether the spec compiles for it (SPEC may then be left out)."
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -20,17 +21,49 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    spec_argument(parser)
+    parser.add_argument(
+        "spec", metavar="SPEC", nargs="?", help="the TOML spec ('-' for standard input)"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable JSON output")
     spec_checks(parser)
+    target_option(parser, "also list what this target can and cannot take")
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..build.explain import explain, format_text, to_json
-    from ..build.generate import generate
+    from ..generate.expand import generate
+    from ..generate.explain import explain, format_text, to_dict, to_json
     from ..spec.load import load_spec
+    from ..targets.capabilities import describe, refusals
+    from ..targets.registry import capabilities
 
+    if args.spec is None:
+        if args.target is None or args.json:
+            print("sfcompile explain: error: give a spec (or --target NAME alone, without "
+                  "--json)", file=stderr)  # fmt: skip
+            return EXIT_ERROR
+        stdout.write(describe(capabilities(args.target)))
+        return EXIT_OK
     loaded = load_spec(args.spec, max_lines=args.max_lines)
-    summary = explain(loaded, generate(loaded.spec))
-    stdout.write(to_json(summary) + "\n" if args.json else format_text(summary))
+    generated = generate(loaded.spec)
+    summary = explain(loaded, generated)
+    if args.json:
+        if args.target is None:
+            stdout.write(to_json(summary) + "\n")
+            return EXIT_OK
+        import json
+
+        target = capabilities(args.target)
+        document = to_dict(summary)
+        document["target"] = {
+            "name": target.name,
+            "can": target.can(),
+            "cannot": target.cannot(),
+            "refusals": [d.format() for d in refusals(loaded, generated, target)],
+        }
+        stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        return EXIT_OK
+    stdout.write(format_text(summary))
+    if args.target is not None:
+        target = capabilities(args.target)
+        stdout.write("\n" + describe(target, refusals(loaded, generated, target)))
     return EXIT_OK

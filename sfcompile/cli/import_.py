@@ -7,11 +7,14 @@ import argparse
 from .options import EXIT_OK, QUIET_HELP, output_option, report
 
 NAME = "import"
-HELP = "turn an existing input.nn's SF lines into a spec"
+HELP = "turn an existing input.nn (or RuNNer, aenet, SIMPLE-NN files) into a spec"
 DESCRIPTION = (
     "Read the symfunction_short/symfunction lines of INPUT_NN (and its elements and "
     "cutoff_type lines) and write a TOML spec that compiles to the same SFs, every number "
-    "exactly the file's, using generation rules where their values are the file's numbers."
+    "exactly the file's, using generation rules where their values are the file's numbers. "
+    "--format runner reads a RuNNer 1.x input.nn (a spec in Bohr), aenet its .stp files (one "
+    "per element, Å), simple-nn its params_XX files (Å; the element order from --elements or an "
+    "input.yaml given with them)."
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -20,7 +23,9 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("input", metavar="INPUT_NN", help="an input.nn ('-' for stdin)")
+    parser.add_argument(
+        "input", metavar="INPUT_NN", nargs="+", help="an input.nn ('-' for stdin), or the files"
+    )
     output_option(parser, "the spec")
     parser.add_argument(
         "--recognise-rounded",
@@ -29,14 +34,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "for 0.013888...): those values then compile to the rule's, not the file's; the notes, "
         "the header and the set's comment say which move and by how much",
     )
+    parser.add_argument(
+        "--format",
+        choices=("n2p2", "runner", "aenet", "simple-nn"),
+        help="the files' code (default: .stp aenet, params_* simple-nn, else n2p2)",
+    )
+    parser.add_argument(
+        "--unit",
+        choices=("angstrom", "bohr"),
+        help="the length unit of an n2p2 input.nn, written into the spec",
+    )
+    parser.add_argument(
+        "--elements",
+        metavar="H,O",
+        help="simple-nn: the atom_types order the neighbour indices refer to",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from ..inputnn.importer import import_path
+    from ..inputnn.formats import import_files
     from ..writer import write_atomic
 
-    result = import_path(args.input, recognise_rounded=args.recognise_rounded)
+    elements = args.elements.split(",") if args.elements else None
+    result = import_files(args.input, args.format, unit=args.unit, elements=elements,
+                          recognise_rounded=args.recognise_rounded)  # fmt: skip
     if not args.quiet:
         report(result.warnings, stderr)
         for note in result.notes:

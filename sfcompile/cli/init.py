@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     from ..analysis.starter import starter_spec
     from ..analysis.survey import survey
-    from ..build.pipeline import check
+    from ..generate.pipeline import check
     from ..readers.formats import read_structures
     from ..spec.load import load_spec, source_from_text
     from ..writer import write_atomic

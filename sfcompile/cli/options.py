@@ -10,8 +10,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-u
 if TYPE_CHECKING:
     from typing import Sequence, TextIO
 
-    from ..build.pipeline import Checked
     from ..errors import Diagnostic
+    from ..generate.pipeline import Checked
 
 EXIT_OK = 0
 EXIT_DIFFERENCES = 1
@@ -20,6 +20,17 @@ EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
 
 QUIET_HELP = "do not print warnings (errors are always printed)"
+#: the targets (sfcompile.spec.models.TARGETS, without importing pydantic at start-up)
+TARGET_NAMES = ("n2p2", "runner", "aenet", "dscribe", "simple-nn", "table")
+
+
+def target_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--target",
+        choices=TARGET_NAMES,
+        metavar="NAME",
+        help=f"{what}: {', '.join(TARGET_NAMES)} (default: the spec's [output] target, n2p2)",
+    )
 
 
 def spec_argument(parser: argparse.ArgumentParser) -> None:
@@ -86,7 +97,7 @@ def report(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
 def checked_spec(args: argparse.Namespace, stderr: TextIO, refused: str) -> Checked | None:
     """Load and check the spec of ``args``, printing its diagnostics; None if it has errors
     (then the closing line says ``refused``, e.g. "nothing computed")."""
-    from ..build.pipeline import check
+    from ..generate.pipeline import check
     from ..spec.load import load_spec
 
     checked = check(load_spec(args.spec, max_lines=args.max_lines))

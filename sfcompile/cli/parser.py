@@ -42,7 +42,10 @@ examples:
   sfcompile compile --full spec.toml -o input.nn   a complete input.nn
   sfcompile update spec.toml input.nn   refresh the managed block of an input.nn
   sfcompile check spec.toml input.nn    exit 1 if input.nn is out of date (CI)
+  sfcompile spec.toml --target aenet -o stp/   the same SFs for aenet (runner, dscribe, ...)
+  sfcompile explain --target dscribe    what DScribe's ACSF can and cannot take
   sfcompile import old/input.nn -o spec.toml   an existing file's SFs as a spec
+  sfcompile import --format aenet stp/*.stp -o spec.toml   another code's files
   sfcompile diff old.nn spec.toml       what really changes, SF by SF
   sfcompile schema > sfcompile.schema.json
   sfcompile stats spec.toml --data input.data -o scaling.data   SF statistics
@@ -61,7 +64,8 @@ output, 3 internal error.
 def build() -> Tuple[argparse.ArgumentParser, Dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="sfcompile",
-        description="Compile a TOML symmetry-function spec into n2p2's symfunction_short block.",
+        description="Compile a TOML symmetry-function spec into n2p2's symfunction_short block, "
+        "or the files of RuNNer, aenet, DScribe or SIMPLE-NN (--target).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

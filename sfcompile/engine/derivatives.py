@@ -20,7 +20,7 @@ from typing import Dict, Sequence
 
 import numpy as np
 
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from .cutoff_functions import FloatArray
 from .limits import MAX_PAIRS, MAX_TRIPLETS
 from .sfvalues import ChainRequest, Engine, StructureLike

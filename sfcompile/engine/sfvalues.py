@@ -29,7 +29,7 @@ from typing import (
 import numpy as np
 import numpy.typing as npt
 
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
 from .batch import Batch, Shape, as_shape, batch_pairs
 from .cutoff_functions import FloatArray, check_cutoff_type

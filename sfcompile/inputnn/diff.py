@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..build import formatting
-from ..build.generate import SymmetryFunction, generate
 from ..errors import SpecError
+from ..generate.expand import SymmetryFunction, generate
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec
 from ..spec.sftypes import BY_NUMBER
+from ..targets import formatting
 from .reader import SFRecord, normal_key, read_file, read_input_nn
 from .values import FIELD_NAMES, LAYOUTS
 

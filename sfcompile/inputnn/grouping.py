@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from ..build.filters import shortest_filters
-from ..build.generate import RadialGrid, gastegger2018, imbalzano2018
+from ..generate.expand import RadialGrid, gastegger2018, imbalzano2018
+from ..generate.filters import shortest_filters
 from ..spec.sftypes import BY_NUMBER, Combination
 from .matching import Agreement
 from .reader import SFRecord

@@ -29,19 +29,19 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .._gc import paused as paused_gc
 from .._version import __version__
-from ..build import formatting
-from ..build.generate import (
+from ..errors import Diagnostic, SpecError
+from ..generate.expand import (
     GeneratedSet,
     SymmetryFunction,
     generate,
 )
-from ..build.lint import lint
-from ..build.ordering import order_n2p2
-from ..errors import Diagnostic, SpecError
+from ..generate.lint import lint
+from ..generate.ordering import order_n2p2
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.models import CUTOFF_TYPES, DEFAULT_MAX_LINES
 from ..spec.toml_text import toml_value
+from ..targets import formatting
 from .grouping import Group, Value, group_records, set_table
 from .matching import Agreement, agrees, exact_at, match_records
 from .reader import InputNN, SFRecord, find_duplicates, read_file, read_input_nn

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Literal, Optional, Tuple
 
-from ..build.pipeline import Checked, check, load, render_full_loaded, render_loaded
 from ..errors import Diagnostic, SpecError
+from ..generate.pipeline import Checked, check, load, render_full_loaded, render_loaded
 from ..spec.load import line_column
 from ..writer import write_atomic
 from .block import (

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-from ..build import formatting
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.sftypes import BY_NUMBER
+from ..targets import formatting
 from .reader import SFRecord
 
 _GAUSSIAN_VALUES = ("cutoff", "eta", "r_shift", "zeta")

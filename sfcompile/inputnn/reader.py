@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
-from ..build.generate import SymmetryFunction
 from ..errors import Diagnostic, Severity
+from ..generate.expand import SymmetryFunction
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.load import read_source
 from ..spec.sftypes import BY_NUMBER

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Sequence, Set, Union
 
-from ..build import formatting
-from ..build.generate import SymmetryFunction
+from ..generate.expand import SymmetryFunction
+from ..targets import formatting
 from .reader import SFRecord
 from .values import FIELD_NAMES
 

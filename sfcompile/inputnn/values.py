@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Protocol, Tuple
 
-from ..build.generate import SymmetryFunction
 from ..errors import Severity
+from ..generate.expand import SymmetryFunction
 
 MAX_LENGTH = 1000.0  # sfcompile's limit on cutoffs and radii (the spec models')
 _TRIPLET = ("e1", "e2", "eta", "lambda_", "zeta", "cutoff", "r_shift")  # types 3, 9

@@ -3,8 +3,8 @@
 Scripts written for the earlier "Symmetry Function Parameter Generator for n2p2" keep working after
 changing one import line, and write the same bytes. Nothing is computed here: parameters are
 validated by the spec models (:mod:`sfcompile.spec.models`; the earlier tool's exception types
-and wording come from :mod:`.checks`), grids come from :mod:`sfcompile.build.generate`, every
-byte from :mod:`sfcompile.build.render`. The object keeps its state, checks in the earlier
+and wording come from :mod:`.checks`), grids come from :mod:`sfcompile.generate.expand`, every
+byte from :mod:`sfcompile.targets.n2p2`. The object keeps its state, checks in the earlier
 tool's order, and records what was written, so that :meth:`to_spec_toml` can turn a session
 into a TOML spec (:mod:`.spec_text`). Deliberately stricter than the earlier tool (which wrote
 garbage for these): zetas >= 1 and distinct; elements known, distinct, at least one; values
@@ -21,11 +21,11 @@ import numpy as np
 from pydantic import ValidationError
 
 from .._version import __version__
-from ..build.generate import GeneratedSet, RadialGrid, generate_set, radial_grid
-from ..build.render import render_lines, render_overview
+from ..generate.expand import GeneratedSet, RadialGrid, generate_set, radial_grid
 from ..spec.models import DEFAULT_MAX_LINES, GaussianSet
 from ..spec.sftypes import Combination
 from ..spec.toml_text import toml_value
+from ..targets.n2p2 import render_lines, render_overview
 from .checks import (
     ANGULAR_PLACEHOLDER,
     GENERATED_RULES,

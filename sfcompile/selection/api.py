@@ -13,11 +13,11 @@ import numpy as np
 
 from .._version import __version__
 from ..analysis.stats import spec_plan
-from ..build.pipeline import Checked
-from ..build.selected import selected_spec_text
 from ..engine.cluster import ChunkProgress
 from ..engine.limits import MAX_PAIRS, MAX_SELECTION_MEMORY, MAX_TRIPLETS
 from ..engine.sfvalues import StructureLike
+from ..generate.pipeline import Checked
+from ..generate.selected import selected_spec_text
 from ..readers.formats import read_structures
 from .collect import Progress
 from .report import report, selected_lines, selection_table
@@ -119,8 +119,8 @@ def run_select(
 
 def _checked(pool: Union[str, os.PathLike[str], Checked]) -> Checked:
     """A checked spec from a path or TOML text; SpecError if it has errors."""
-    from ..build.pipeline import check, load
     from ..errors import SpecError
+    from ..generate.pipeline import check, load
 
     if isinstance(pool, Checked):
         return pool

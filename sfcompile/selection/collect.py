@@ -23,12 +23,12 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 import numpy as np
 
 from ..analysis.stats import Plan, evaluate_planned
-from ..build.generate import SymmetryFunction
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
 from ..engine.neighbours import IntArray
 from ..engine.parallel import geometry_of, map_chunks
 from ..engine.sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike
+from ..generate.expand import SymmetryFunction
 from .moments import Moments
 
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far

@@ -20,8 +20,8 @@ from typing import Any, Dict, List
 
 from .._version import __version__
 from ..analysis.report import describe
-from ..build import formatting
-from ..build.render import format_line
+from ..targets import formatting
+from ..targets.n2p2 import format_line
 from .run import ElementChoice, SelectionRun
 
 JSON_FORMAT = "sfcompile-select/1"

@@ -23,13 +23,13 @@ import numpy as np
 
 from ..analysis.report import DEAD_THRESHOLD
 from ..analysis.stats import Plan
-from ..build.generate import SymmetryFunction
-from ..build.pipeline import Checked
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
 from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic, SfcompileError
+from ..generate.expand import SymmetryFunction
+from ..generate.pipeline import Checked
 from .collect import Job, Part, Progress, collect, draw_sample
 from .greedy import METHODS, Picks, select_columns
 

@@ -24,13 +24,13 @@ import numpy as np
 
 from ..analysis.report import DEAD_THRESHOLD
 from ..analysis.stats import Plan
-from ..build.pipeline import Checked
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
 from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.parallel import map_chunks
 from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic
+from ..generate.pipeline import Checked
 from ..readers.ase_reader import xyz_frames
 from ..readers.structures import error
 from .collect import Job, Progress, chunk_part, numbered

@@ -60,6 +60,11 @@ CUTOFF_TYPES = {
 }  # fmt: skip
 #: Cutoff functions that ignore alpha (n2p2 warns or says nothing).
 IGNORES_ALPHA = ("hard", "tanhu", "tanh")
+#: The codes a spec compiles to (``[output] target``, ``--target``); see sfcompile.targets.
+TARGETS = ("n2p2", "runner", "aenet", "dscribe", "simple-nn", "table")
+TargetName = Literal["n2p2", "runner", "aenet", "dscribe", "simple-nn", "table"]
+#: The length units a spec may state (``unit``).
+UnitName = Literal["angstrom", "bohr"]
 
 
 def _validate_precision(value: Any) -> Union[int, str]:
@@ -137,6 +142,22 @@ class OutputOptions(StrictModel):
         '"n2p2": per central element, in n2p2\'s internal order (row i of its scaling.data '
         "for that element is the i-th line).",
     )
+    target: TargetName = Field(
+        "n2p2",
+        description="The code to compile for: n2p2 (input.nn), runner (RuNNer 1.x input.nn, "
+        "Bohr), aenet (.stp files, Å), dscribe (ACSF keyword arguments as JSON, Å), simple-nn "
+        "(params_XX files, Å) or table (every SF with its parameters, JSON or CSV). "
+        "--target overrides it.",
+    )
+
+
+class AenetOptions(StrictModel):
+    """What an aenet .stp file needs beyond the SFs."""
+
+    rmin: Length = Field(
+        description="aenet's RMIN: the shortest distance two atoms may have, in the spec's "
+        "length unit (converted to Å with the SFs). Without it aenet warns and uses 1.0."
+    )
 
 
 class CutoffFunction(StrictModel):
@@ -167,6 +188,12 @@ class Spec(StrictModel):
     cutoff: Length = Field(
         description="Default cutoff radius r_c (> 0) in the length unit of your data."
     )
+    unit: Optional[UnitName] = Field(
+        None,
+        description='The length unit of every length and of eta (per length squared): "angstrom" '
+        'or "bohr". Needed for the targets whose code assumes a unit (runner: Bohr; aenet, '
+        "dscribe, simple-nn: Å), which convert exactly; n2p2 output does not depend on it.",
+    )
     cutoff_function: Optional[CutoffFunction] = Field(
         None,
         description="n2p2's cutoff function (recorded in the header; the cutoff_type line of "
@@ -188,6 +215,10 @@ class Spec(StrictModel):
         None,
         description="input.nn keywords passed through without checking the name (for n2p2 "
         "versions newer than sfcompile's keyword list); a warning names each.",
+    )
+
+    aenet: Optional[AenetOptions] = Field(
+        None, description="Settings of the aenet target that are not SFs (RMIN)."
     )
 
     selection: Optional[Selection] = Field(
@@ -314,6 +345,8 @@ __all__ = [
     "CUTOFF_TYPES",
     "DEFAULT_MAX_LINES",
     "RULES",
+    "TARGETS",
+    "AenetOptions",
     "AnySet",
     "CustomSet",
     "CutoffFunction",

@@ -37,7 +37,7 @@ from typing import List, Sequence, Tuple
 
 from ...errors import Diagnostic, KeyPath, Severity
 from ...spec.load import LoadedSpec
-from ..generate import GeneratedSet
+from ..expand import GeneratedSet
 from .blocks import Reader, count, read_blocks, some
 from .lines import ROW_MESSAGES, row_checks
 from .relations import duplicate_message, duplicates, elements_without_sf, type13_crashes

@@ -13,9 +13,9 @@ from ..spec import n2p2_keywords
 from ..spec.load import LoadedSpec, SpecSource, load_spec, source_from_text
 from ..spec.models import IGNORES_ALPHA
 from ..spec.selection import header_lines
-from .generate import GeneratedSet, generate
+from ..targets.n2p2 import Provenance, render_block, render_full
+from .expand import GeneratedSet, generate
 from .lint import lint
-from .render import Provenance, render_block, render_full
 
 
 class SpecWarning(UserWarning):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
 
-from .. import formatting
-from ..generate import GeneratedSet, Row, SymmetryFunction
-from ..render import format_line
+from ...targets import formatting
+from ...targets.n2p2 import format_line
+from ..expand import GeneratedSet, Row, SymmetryFunction
 
 EXAMPLES = 3  # lines quoted per finding
 

@@ -1,4 +1,5 @@
-"""Stage 3: lay generated sets out as text with the Jinja templates in ``templates/``.
+"""The n2p2 target: lay generated sets out as text with the Jinja templates in
+``templates/n2p2/``.
 
 This module only prepares values for the templates (formatted by :mod:`.formatting`); the
 templates own the layout.
@@ -11,6 +12,8 @@ from functools import cache
 from itertools import groupby
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
+from ..generate.expand import GeneratedSet, Row, SymmetryFunction
+from ..generate.ordering import order_n2p2
 from ..spec.models import (
     CustomSet,
     Gastegger2018Set,
@@ -23,15 +26,25 @@ from ..spec.models import (
 )
 from ..spec.sftypes import BY_NUMBER
 from . import formatting
-from .generate import GeneratedSet, Row, SymmetryFunction
-from .ordering import order_n2p2
+from .capabilities import Capabilities
 from .templates import environment
 
 TOOL_NAME = "sfcompile"
+CAPABILITIES = Capabilities(
+    name="n2p2",
+    code="n2p2 input.nn",
+    types=tuple(sorted(BY_NUMBER)),
+    unit=None,
+    notes=(
+        "the symfunction_short block, or a complete input.nn (--full); LAMMPS' pair_style "
+        "hdnnp reads the same files",
+        "lengths as the spec gives them (n2p2 is unit-agnostic; the unit is not written)",
+    ),
+)
 
 
-# Placeholder for each field of a line: templates/line.j2 is rendered once per SF type with
-# these, giving a str.format pattern that is then filled for every line of that type.
+# Placeholder for each field of a line: templates/n2p2/line.j2 is rendered once per SF type
+# with these, giving a str.format pattern that is then filled for every line of that type.
 _FIELDS = ("c", "n1", "n2", "eta", "rs", "rc", "lam", "zeta", "rl", "tl", "tr", "sub")
 _PLACEHOLDERS = {name: f"{{{i}}}" for i, name in enumerate(_FIELDS)}
 
@@ -100,7 +113,7 @@ def _arrays(generated: GeneratedSet) -> List[Tuple[str, str]]:
 @cache
 def line_pattern(type_number: int) -> str:
     """The layout of one line of this n2p2 type, as a ``str.format`` pattern."""
-    return environment().get_template("line.j2").render(type=type_number, **_PLACEHOLDERS)
+    return environment().get_template("n2p2/line.j2").render(type=type_number, **_PLACEHOLDERS)
 
 
 Fields = Tuple[str, ...]
@@ -142,7 +155,9 @@ def split_pattern(type_number: int) -> Tuple[str, str]:
     cut = min(pattern.find(value) for value in values)
     head, tail = pattern[:cut], pattern[cut:]
     if any(_PLACEHOLDERS[f] in tail for f in _FIELDS[:_SYMBOL_FIELDS]):
-        raise AssertionError(f"templates/line.j2: type {type_number} writes a symbol after a value")
+        raise AssertionError(
+            f"templates/n2p2/line.j2: type {type_number} writes a symbol after a value"
+        )
     return head, tail
 
 
@@ -263,13 +278,13 @@ def _render(template: str, **context: Any) -> str:
 def render_overview(generated: GeneratedSet) -> str:
     """The settings-overview comment block of one set (ends with a blank line)."""
     numbers = formatting.NumberFormat(3)  # the overview prints no E-notation numbers
-    return _render("overview.j2", set=_set_view(generated, numbers, lines=False))
+    return _render("n2p2/overview.j2", set=_set_view(generated, numbers, lines=False))
 
 
 def render_lines(generated: GeneratedSet, precision: int = 3) -> str:
     """The parameter lines of one set, a blank line after each element combination."""
     numbers = formatting.NumberFormat(precision)
-    return _render("lines.j2", set=_set_view(generated, numbers))
+    return _render("n2p2/lines.j2", set=_set_view(generated, numbers))
 
 
 def render_block(
@@ -282,7 +297,7 @@ def render_block(
     numbers = formatting.NumberFormat(output.precision)
     by_element = output.order == "n2p2"
     return _render(
-        "block.nn.j2",
+        "n2p2/block.nn.j2",
         header=output.header and provenance is not None,
         comments=output.comments,
         tool=TOOL_NAME,
@@ -310,7 +325,7 @@ def render_full(
     """A complete input.nn: the SF block (without its own header) inside the file frame."""
     block = render_block(generated, output.model_copy(update={"header": False}), None, version)
     return _render(
-        "full.nn.j2",
+        "n2p2/full.nn.j2",
         header=output.header and provenance is not None,
         tool=TOOL_NAME,
         version=version,

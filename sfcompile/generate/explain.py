@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 from ..spec.load import LoadedSpec
 from ..spec.selection import Selection, header_lines
 from ..spec.sftypes import SF_TYPES, Combination, SFType
-from .generate import GeneratedSet, SymmetryFunction
+from .expand import GeneratedSet, SymmetryFunction
 
 JSON_FORMAT = "sfcompile-explain/1"
 EXPONENT = {"pair": 3, "triplet": 6}  # cost ~ (neighbours within r_c)^1 or ^2 ~ r_c^3 or r_c^6

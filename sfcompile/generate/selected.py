@@ -25,8 +25,8 @@ from ..errors import Diagnostic, SpecError
 from ..spec.load import LoadedSpec, load_spec, source_from_text
 from ..spec.sftypes import BY_NUMBER, Combination
 from ..spec.toml_text import toml_key, toml_value
+from .expand import GeneratedSet, Row, SymmetryFunction, generate
 from .filters import shortest_filters
-from .generate import GeneratedSet, Row, SymmetryFunction, generate
 
 FILTER_KEYS = ("central", "neighbours", "include", "exclude")
 # the keys of a copied set in the order the manual writes them (any other key after them)
@@ -235,6 +235,7 @@ def selected_spec_text(
         "",
         f"elements = {toml_value(list(spec.elements))}",
         f"cutoff = {toml_value(spec.cutoff)}",
+        *([f"unit = {toml_value(spec.unit)}"] if spec.unit is not None else []),
     ]
     tables: List[Tuple[str, Dict[str, Any]]] = []
     if spec.cutoff_function is not None:
@@ -242,6 +243,8 @@ def selected_spec_text(
     output = spec.output.model_dump(exclude_unset=True)
     if output:
         tables.append(("output", output))
+    if spec.aenet is not None:
+        tables.append(("aenet", spec.aenet.model_dump(exclude_unset=True)))
     for name in ("n2p2", "n2p2_unchecked"):
         table = getattr(spec, name)
         if table:

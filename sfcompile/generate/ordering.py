@@ -26,8 +26,8 @@ from typing import Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, 
 
 from ..spec.elements import ATOMIC_NUMBER
 from ..spec.sftypes import BY_NUMBER
-from . import formatting
-from .generate import GeneratedSet, Number, SymmetryFunction
+from ..targets import formatting
+from .expand import GeneratedSet, Number, SymmetryFunction
 
 T = TypeVar("T")
 
