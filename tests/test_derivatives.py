@@ -209,3 +209,21 @@ def test_chain_factors_are_the_powers_of_the_scaled_values() -> None:
                 block[:, :, :, p] -= (p + 1) * g**p * 1.5 * single
         np.testing.assert_allclose(block, 0.0, atol=1e-12 * np.abs(plain[element]).max())
         start += width
+
+
+@pytest.mark.parametrize("periodic", [False, True])
+def test_rows_of_some_atoms_are_those_of_all(periodic: bool) -> None:
+    """Asking for the rows of a few atoms (the kernel then skips the gradients no row needs)
+    gives those atoms' rows of the full derivative, in a batch of several structures."""
+    structures = [_random(periodic, seed) for seed in (1, 2, 3)]
+    engine = Engine.of(SMOOTH_SFS, 1, 0.0)
+    every = np.arange(18, dtype=np.int64)
+    full = engine.evaluate(structures, chain=ChainRequest(every, 18, 2))
+    chosen = np.array([1, 6, 7, 14], dtype=np.int64)
+    rows = np.full(18, -1, dtype=np.int64)
+    rows[chosen] = np.arange(len(chosen))
+    some = engine.evaluate(structures, chain=ChainRequest(rows, len(chosen), 2))
+    assert full.derivatives is not None and some.derivatives is not None
+    np.testing.assert_allclose(some.derivatives, full.derivatives[chosen], rtol=1e-12, atol=1e-14)
+    for element, values in full.values.items():
+        assert values.tobytes() == some.values[element].tobytes()

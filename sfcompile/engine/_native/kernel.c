@@ -32,6 +32,7 @@ enum { T_VALUE, T_ALPHA_J, T_ALPHA_K, T_BETA_J, T_BETA_K, T_GAMMA, T_DELTA, TRIP
 typedef struct {
     idx_t *members;           /* [max_nb]: the pairs of the centre within the group's cutoff */
     idx_t *slot;              /* [max_nb]: their slots (offset from the centre's first pair) */
+    idx_t *wanted;            /* [max_nb]: whose gradient is asked for (see Centre.all_slots) */
     double *radial, *dradial; /* [max_nb][max_r] */
     double *jk, *djk;         /* [max_q] */
     double *angular, *dangular; /* [max_a] */
@@ -49,6 +50,7 @@ static void scratch_free(Scratch *w)
 {
     free(w->members);
     free(w->slot);
+    free(w->wanted);
     free(w->radial);
     free(w->dradial);
     free(w->jk);
@@ -109,6 +111,7 @@ static int scratch_make(Scratch *w, const Program *p, const Neighbours *nb, cons
     max_nb += 1;
     w->members = allocate((size_t)max_nb, &failed);
     w->slot = allocate((size_t)max_nb, &failed);
+    w->wanted = allocate((size_t)max_nb, &failed);
     w->radial = allocate((size_t)(max_nb * (max_r + 1)), &failed);
     w->dradial = allocate((size_t)(max_nb * (max_r + 1)), &failed);
     w->jk = allocate((size_t)max_q, &failed);
@@ -146,6 +149,9 @@ typedef struct {
     Tally *tally;
     idx_t cells;      /* of the centre's element */
     int derivatives;
+    /* the centre's own row is asked for, so the gradient with respect to every neighbour is
+     * needed (its own is minus their sum); otherwise only those of neighbours with a row */
+    int all_slots;
 } Centre;
 
 /* R factors of every neighbour within the group's cutoff: value and d/dr. */
@@ -197,7 +203,7 @@ static void radial_terms(Centre *c, idx_t g, idx_t n)
             double *RESTRICT cells = w->cells + first;
             if (first < 0) continue;
             for (f = 0; f < count; f++) cells[f] += z * value[f];
-            if (c->derivatives) {
+            if (c->derivatives && w->wanted[a]) {
                 double *RESTRICT s = w->s + w->slot[a] * c->cells + first;
                 double scale = z * inverse_r;
                 for (f = 0; f < count; f++) s[f] += scale * derivative[f];
@@ -358,7 +364,7 @@ static void row_derivatives(double *RESTRICT sj, double *RESTRICT sk, double *RE
 
 /* One angular list's terms of one triplet: its grid of cells (triples × A factors). */
 static void angular_list(Centre *c, idx_t g, idx_t list, double zz, const Triplet *t,
-                         idx_t slot_j, idx_t slot_k)
+                         idx_t slot_j, idx_t slot_k, int derivatives)
 {
     const Program *p = c->p;
     Scratch *w = c->w;
@@ -371,13 +377,13 @@ static void angular_list(Centre *c, idx_t g, idx_t list, double zz, const Triple
     double *A = w->gathered, *dA = w->gathered + na;
     idx_t stride = c->cells, x, y;
     for (y = 0; y < na; y++) A[y] = zz * w->angular[angulars[y] - a0];
-    if (c->derivatives)
+    if (derivatives)
         for (y = 0; y < na; y++) dA[y] = zz * w->dangular[angulars[y] - a0];
     for (x = 0; x < nt; x++) {
         const double *tr = w->triple + TRIPLE_FIELDS * (triples[x] - t0);
         idx_t row = first + x * na;
         row_values(w->cells + row, A, tr[T_VALUE], na);
-        if (c->derivatives) {
+        if (derivatives) {
             double *vj = w->v + 3 * slot_j * stride + row, *vk = w->v + 3 * slot_k * stride + row;
             row_derivatives(w->s + slot_j * stride + row, w->s + slot_k * stride + row, vj,
                             vj + stride, vj + 2 * stride, vk, vk + stride, vk + 2 * stride, A, dA,
@@ -399,16 +405,18 @@ static void angular_terms(Centre *c, idx_t g, const Cutoff *cut, idx_t n)
         for (b = a + 1; b < n; b++) {
             idx_t k = nb->pair_j[w->members[b]], pair = pair_index(sj, nb->species[k], p->n_species);
             idx_t list = g * lists + pair, need = g * n_pairs + pair;
+            int derivatives = c->derivatives && (w->wanted[a] || w->wanted[b]);
             Triplet t;
             c->tally->triplets++;
             if (p->angular_cell[list] < 0 && p->angular_cell[weighted] < 0) continue;
             make_triplet(nb, w->members[a], w->members[b],
                          p->need_jk_start[need + 1] > p->need_jk_start[need], &t);
-            triplet_factors(p, g, need, cut, &t, a, b, w, c->derivatives);
+            triplet_factors(p, g, need, cut, &t, a, b, w, derivatives);
             if (p->angular_cell[list] >= 0)
-                angular_list(c, g, list, 1.0, &t, w->slot[a], w->slot[b]);
+                angular_list(c, g, list, 1.0, &t, w->slot[a], w->slot[b], derivatives);
             if (p->angular_cell[weighted] >= 0)
-                angular_list(c, g, weighted, nb->z[j] * nb->z[k], &t, w->slot[a], w->slot[b]);
+                angular_list(c, g, weighted, nb->z[j] * nb->z[k], &t, w->slot[a], w->slot[b],
+                             derivatives);
         }
     }
 }
@@ -462,6 +470,7 @@ static void consume(Centre *c, const Output *out, idx_t centre, idx_t element, c
         const double *vector = c->nb->pair_vector + 3 * (first_pair + slot);
         const double *s = w->s + slot * c->cells, *v = w->v + 3 * slot * c->cells;
         idx_t row = out->atom_row[c->nb->pair_j[first_pair + slot]];
+        if (row < 0 && !c->all_slots) continue;
         for (k = 0; k < width; k++) {
             idx_t m = cell[k];
             for (x = 0; x < 3; x++) {
@@ -472,8 +481,7 @@ static void consume(Centre *c, const Output *out, idx_t centre, idx_t element, c
         }
         if (row >= 0) add_rows(out, element, row, w->gradient, width, w->chain);
     }
-    if (out->atom_row[atom] >= 0)
-        add_rows(out, element, out->atom_row[atom], w->self, width, w->chain);
+    if (c->all_slots) add_rows(out, element, out->atom_row[atom], w->self, width, w->chain);
 }
 
 static void evaluate_centre(Centre *c, const Output *out, const Cutoff *cuts, idx_t centre)
@@ -488,6 +496,7 @@ static void evaluate_centre(Centre *c, const Output *out, const Cutoff *cuts, id
     const double *weight = p->sf_weight + p->element_offset[element];
     double *values = out->values + out->centre_row[centre];
     c->cells = p->element_cells[element];
+    c->all_slots = c->derivatives && out->atom_row[atom] >= 0;
     memset(w->cells, 0, sizeof(double) * c->cells);
     if (c->derivatives) {
         memset(w->s, 0, sizeof(double) * slots * c->cells);
@@ -500,6 +509,8 @@ static void evaluate_centre(Centre *c, const Output *out, const Cutoff *cuts, id
             if (nb->pair_r[first_pair + s] < rc) {
                 w->members[n] = first_pair + s;
                 w->slot[n] = s;
+                w->wanted[n] = c->derivatives
+                               && (c->all_slots || out->atom_row[nb->pair_j[first_pair + s]] >= 0);
                 n++;
             }
         }
@@ -533,6 +544,7 @@ int sf_evaluate(const Program *p, const Neighbours *nb, const Output *out, Tally
     c.tally = tally;
     c.cells = 0;
     c.derivatives = out->rows != NULL;
+    c.all_slots = 0;
     for (centre = 0; centre < out->n_centres; centre++) evaluate_centre(&c, out, cuts, centre);
     free(cuts);
     scratch_free(&w);
