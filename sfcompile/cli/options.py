@@ -159,9 +159,13 @@ def single_threaded_blas() -> None:
         os.environ.setdefault(name, "1")
 
 
-def selection_arguments(parser: argparse.ArgumentParser) -> None:
+def selection_arguments(
+    parser: argparse.ArgumentParser, methods: Sequence[str] = ("cur", "fps"), help: str = ""
+) -> None:
     """--method, --report, --max-memory and -q: what select and select-structures share."""
-    parser.add_argument("--method", choices=("cur", "fps"), default="cur", help="default cur")
+    parser.add_argument(
+        "--method", choices=methods, default=methods[0], help=help or f"default {methods[0]}"
+    )
     parser.add_argument("--report", type=file_name, metavar="FILE", help="the report as JSON")
     parser.add_argument(
         "--max-memory",

@@ -19,14 +19,18 @@ from .options import (
 )
 
 NAME = "select"
-HELP = "keep the pool's most informative SFs on a data set; write them as a spec"
+HELP = "keep the pool's SFs that fit the data's forces best (or describe it best); as a spec"
 DESCRIPTION = (
-    "Evaluate every SF of the pool spec on a data set and rank them per central element: CUR "
-    "(default; Imbalzano et al. 2018) or farthest-point sampling, on the standardised SF "
-    "values; SFs constant on the data are never picked. Keep as many as the size rule says "
-    "and write them as a spec that compiles to exactly those lines of the pool (standard "
-    "output, or -o). The report (standard error; --report: JSON) lists each pick with its "
-    "score and the unexplained variance after it: the curve to choose N from."
+    "Evaluate every SF of the pool spec on a data set and pick. On data with reference "
+    "energies and forces (the default, --method fit): a model whose energy is a sum over atoms "
+    "of a polynomial of each SF is fitted to the training structures' forces and energies, and "
+    "SFs are added one at a time by the largest drop of the fit's residual, with an exact refit "
+    "after each; a seeded share of the structures is held out, and the report gives the "
+    "validation force and energy RMSE after every pick: the curve to choose N from. On data "
+    "without forces (or with --method cur|fps): CUR (Imbalzano et al. 2018) or farthest-point "
+    "sampling per central element on the standardised SF values. SFs constant on the data are "
+    "never picked. The selection is written as a spec that compiles to exactly those lines of "
+    "the pool (standard output, or -o); the report goes to standard error (--report: JSON)."
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
@@ -64,6 +68,16 @@ def _fraction(low_open: bool) -> Callable[[str], float]:
     return parse
 
 
+def _positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -92,20 +106,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-unexplained",
         type=_fraction(False),
         metavar="E",
-        help="as few as leave at most the fraction E of the pool's variance unexplained",
+        help="cur, fps: as few as leave at most the fraction E of the pool's variance unexplained",
     )
-    selection_arguments(parser)
+    size.add_argument(
+        "--max-validation-rmse",
+        type=_positive_number,
+        metavar="F",
+        help="fit: as few as bring the validation force RMSE down to F (the data's units)",
+    )
+    selection_arguments(
+        parser, ("auto", "fit", "cur", "fps"),
+        "auto (default): fit where the data has energies and forces, else cur",
+    )  # fmt: skip
     parser.add_argument(
         "--cost-weighted",
         action="store_true",
-        help="divide scores by each SF's measured cost (neighbour terms per atom)",
+        help="trade each pick's gain against its cost (fit: against its predicted time in n2p2)",
     )
+    fit = parser.add_argument_group("the force fit")
+    fit.add_argument("--degree", type=int, choices=(1, 2, 3), default=3,
+                     help="powers of each SF in the model (default 3)")  # fmt: skip
+    fit.add_argument("--validation", type=_fraction(False), default=0.1, metavar="SHARE",
+                     help="share of structures held out for validation (default 0.1)")  # fmt: skip
+    fit.add_argument("--energy-weight", type=_positive_number, default=1.0, metavar="W",
+                     help="weight of the energies against the forces (default 1: equal, each "
+                     "relative to its variance)")  # fmt: skip
+    fit.add_argument("--force-atoms", type=positive_int, metavar="N",
+                     help="fit the forces of a sample of N atoms (default: as many as a few "
+                     "seconds of fitting allow)")  # fmt: skip
     parser.add_argument(
-        "--max-atoms", type=positive_int, metavar="M", help="a random sample of M atoms per element"
-    )
+        "--max-atoms", type=positive_int, metavar="M",
+        help="cur, fps: a random sample of M atoms per element",
+    )  # fmt: skip
     parser.add_argument(
-        "--seed", type=_seed, default=0, metavar="S", help="seed of the --max-atoms sample (0)"
-    )
+        "--seed", type=_seed, default=0, metavar="S",
+        help="seed of the validation split and the samples (0)",
+    )  # fmt: skip
     spec_checks(parser)
 
 
@@ -114,6 +150,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import os
 
     from ..selection.api import run_select
+    from ..selection.fit_run import FitSettings
     from ..selection.report import format_text, to_json
     from ..selection.run import SizeRule
     from ..writer import write_atomic
@@ -122,7 +159,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     checked = checked_spec(args, stderr, "nothing selected")
     if checked is None:
         return EXIT_ERROR
-    rule = SizeRule(args.per_element, args.count, args.fraction, args.max_unexplained)
+    rule = SizeRule(args.per_element, args.count, args.fraction, args.max_unexplained,
+                    args.max_validation_rmse)  # fmt: skip
+    fit = FitSettings(args.degree, args.validation, args.energy_weight, args.force_atoms)
     progress = progress_for(stderr, NAME)
     try:
         result = run_select(
@@ -131,7 +170,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             jobs=args.jobs, progress=progress, max_memory=args.max_memory * 2**20,
             max_pairs=args.max_neighbours, max_triplets=args.max_triplets,
             output_name=os.path.basename(args.output or ""), scheduler=args.scheduler,
-            chunk_progress=None if progress is None else progress.chunks,
+            chunk_progress=None if progress is None else progress.chunks, fit=fit,
         )  # fmt: skip
     finally:
         if progress is not None:

@@ -20,6 +20,7 @@ from ..generate.pipeline import Checked
 from ..generate.selected import selected_spec_text
 from ..readers.formats import read_structures
 from .collect import Progress
+from .fit_run import FitSettings
 from .report import report, selected_lines, selection_table
 from .run import SelectionRun, SizeRule, select
 
@@ -78,7 +79,7 @@ def run_select(
     rule: SizeRule,
     *,
     format: str = "input.data",
-    method: str = "cur",
+    method: str = "auto",
     cost_weighted: bool = False,
     max_atoms: Optional[int] = None,
     seed: int = 0,
@@ -90,6 +91,7 @@ def run_select(
     output_name: str = "",
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
+    fit: Optional[FitSettings] = None,
 ) -> SelectionResult:
     """The selection, its spec text (``output_name``: the file it will be written to, named in
     the spec's comment), lines, curves and report."""
@@ -98,7 +100,7 @@ def run_select(
     run = select(
         checked, plan, opened, rule, method=method, cost_weighted=cost_weighted,
         max_atoms=max_atoms, seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
-        data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress,
+        data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress, fit=fit,
     )  # fmt: skip
     source = checked.loaded.source
     table = selection_table(run, source.file_name, source.sha256, data_name, digest())
@@ -107,7 +109,7 @@ def run_select(
     preamble = [
         f"Selected by sfcompile {__version__} (sfcompile select) from the pool spec "
         f"{source.file_name} on {data_name}:",
-        f"{run.method}{', cost-weighted' if cost_weighted else ''}, {rule.describe()}; "
+        f"{_method(run)}{', cost-weighted' if cost_weighted else ''}, {rule.describe()}; "
         f"{len(chosen)} of {total} SFs. It compiles to exactly these lines of the pool:",
         f"sfcompile diff {source.file_name} {output_name or 'THIS-FILE'} shows only removals.",
         "The [selection] table records how they were chosen.",
@@ -115,6 +117,12 @@ def run_select(
     text = selected_spec_text(checked.loaded, checked.generated, chosen, table, preamble)
     curves = {e: list(c.picks.unexplained) for e, c in run.elements.items()}
     return SelectionResult(text, selected_lines(run), curves, report(run, table), run)
+
+
+def _method(run: SelectionRun) -> str:
+    if run.fit is None:
+        return run.method
+    return f"fit to energies and forces (degree {run.fit.planned.degree})"
 
 
 def _checked(pool: Union[str, os.PathLike[str], Checked]) -> Checked:
@@ -138,27 +146,32 @@ def select_sfs(
     count: Optional[Dict[str, int]] = None,
     fraction: Optional[float] = None,
     max_unexplained: Optional[float] = None,
-    method: str = "cur",
+    max_validation_rmse: Optional[float] = None,
+    method: str = "auto",
     cost_weighted: bool = False,
     max_atoms: Optional[int] = None,
     seed: int = 0,
     jobs: int = 1,
     format: str = "input.data",
     scheduler: Optional[str] = None,
+    fit: Optional[FitSettings] = None,
 ) -> SelectionResult:
     """Select a pool spec's SFs on data (``sfcompile select`` for notebooks).
 
     ``pool``: a spec file name, TOML text or a checked spec; ``data``: a data file name or a
-    sequence of structures (anything with ``positions``, ``lattice``, ``elements``). Give one
-    size rule. Returns the selected spec text, per element the selected lines (pick order) and
-    the unexplained variance after each pick, and the JSON report; raises SpecError,
+    sequence of structures (anything with ``positions``, ``lattice``, ``elements``; and
+    ``energy``, ``forces`` for the fit). Give one size rule. ``method``: ``auto`` (the fit to
+    energies and forces where the data has them, else ``cur``), ``fit``, ``cur`` or ``fps``;
+    ``fit``: the fit's settings. Returns the selected spec text, per element the selected
+    lines (pick order) and the unexplained fraction after each pick, and the JSON report;
+    raises SpecError,
     DataError or SelectionError (all SfcompileError) for what the command line refuses.
     """
-    rule = SizeRule(per_element, count, fraction, max_unexplained)
+    rule = SizeRule(per_element, count, fraction, max_unexplained, max_validation_rmse)
     return run_select(
         _checked(pool), data, rule, format=format, method=method,
         cost_weighted=cost_weighted, max_atoms=max_atoms, seed=seed, jobs=jobs,
-        scheduler=scheduler,
+        scheduler=scheduler, fit=fit,
     )  # fmt: skip
 
 

@@ -25,15 +25,18 @@ from functools import cached_property
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
+import numpy.typing as npt
 
 from ..analysis.stats import Plan, evaluate_chunk, structure_error
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
+from ..engine.neighbours import IntArray
 from ..engine.parallel import map_chunks
 from ..engine.sfvalues import ChainRequest, Geometry, StructureLike
 from .collect import numbered
 
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far
+UIntArray = npt.NDArray[np.uint64]
 PARTS = ("energy", "forces")
 SETS = ("training", "validation")
 #: Atoms of the first structures that fix the basis' shift and scale.
@@ -42,14 +45,26 @@ SCALING_ATOMS = 4096
 FIT_CHUNK_ATOMS = 4096
 
 
-def structure_keys(seed: int, number: int) -> float:
-    """The validation key of structure ``number`` (uniform in [0, 1))."""
-    return float(np.random.default_rng([seed, 1, number]).random())
+def _mix(x: UIntArray) -> UIntArray:
+    """SplitMix64's output function (Steele, Lea & Flood 2014), elementwise."""
+    with np.errstate(over="ignore"):
+        x = x + np.uint64(0x9E3779B97F4A7C15)
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return np.asarray(x ^ (x >> np.uint64(31)))
 
 
-def force_keys(seed: int, number: int, atoms: int) -> FloatArray:
-    """The force-sampling keys of the atoms of structure ``number``."""
-    return np.random.default_rng([seed, 2, number]).random(atoms)
+def keys(
+    seed: int, stream: int, structures: IntArray, atoms: Optional[IntArray] = None
+) -> FloatArray:
+    """Uniform keys in [0, 1) of structures (and atoms within them): a hash of (seed, stream,
+    structure, atom), so that a key depends on nothing but where its item is in the data.
+    Streams: 1 the validation split, 2 the force sample, 3 the energy sample."""
+    x = _mix(np.full(len(structures), (seed << 8) | stream, dtype=np.uint64))
+    x = _mix(x ^ np.asarray(structures, dtype=np.uint64))
+    if atoms is not None:
+        x = _mix(x ^ np.asarray(atoms, dtype=np.uint64))
+    return np.asarray((x >> np.uint64(11)).astype(np.float64) * 2.0**-53)
 
 
 @dataclass
@@ -94,6 +109,7 @@ class FitJob:
     validation: float  # share of structures held out
     seed: int
     force_share: float = 1.0  # atoms whose key is below this give force rows
+    energy_share: float = 1.0  # structures whose key is below this give an energy row
 
     @cached_property
     def elements(self) -> List[str]:
@@ -161,11 +177,13 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
     """The contribution of one chunk of structures."""
     part = FitPart.empty(job)
     references = [_reference(g) for g in chunk]
-    held = np.array([structure_keys(job.seed, g.number) < job.validation for g in chunk])
+    numbers = np.array([g.number for g in chunk], dtype=np.int64)
+    held = keys(job.seed, 1, numbers) < job.validation
+    energies = keys(job.seed, 3, numbers) < job.energy_share
     counts = np.array([len(g.elements) for g in chunk], dtype=np.int64)
     owner = np.repeat(np.arange(len(chunk)), counts)
-    sampled = np.concatenate([force_keys(job.seed, g.number, len(g.elements)) < job.force_share
-                              for g in chunk]) if chunk else np.zeros(0, bool)  # fmt: skip
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    sampled = keys(job.seed, 2, numbers[owner], within) < job.force_share
     atom_row = np.full(int(counts.sum()), -1, dtype=np.int64)
     atom_row[sampled] = np.arange(int(sampled.sum()))
     request = ChainRequest(atom_row, int(sampled.sum()), job.powers, job.shift, job.scale)
@@ -196,7 +214,7 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
     force_y = forces[sampled].reshape(-1)
     force_held = np.repeat(held[owner[sampled]], 3)
     for name, mask in (("training", ~held), ("validation", held)):
-        part.normal["energy", name].add(energy_x[mask], energy_y[mask])
+        part.normal["energy", name].add(energy_x[mask & energies], energy_y[mask & energies])
         rows = ~force_held if name == "training" else force_held
         part.normal["forces", name].add(force_x[rows], force_y[rows])
         part.structures[name] = part.structures.get(name, 0) + int(mask.sum())

@@ -1,15 +1,20 @@
 """What ``select`` reports: the [selection] table of the selected spec, the JSON report
-(``sfcompile-select/1``) and the text on standard error.
+(``sfcompile-select/2``) and the text on standard error.
 
-JSON report, ``sfcompile-select/1``: ``format``; ``method``; ``cost_weighted``; ``size_rule``;
-``pool`` and ``data`` (file names) with ``pool_sha256``, ``data_sha256``; ``structures``;
-``atoms`` (used); ``max_atoms``, ``seed`` (null without a subsample); ``elements``: per central
-element (spec order) ``pool`` (SFs), ``varying``, ``constant`` (the constant SFs' lines),
-``atoms``, ``requested`` (null for max-unexplained), ``exhausted`` (the data's rank was reached
-first), ``gram`` {``shape``, ``bytes``}, ``terms_per_atom`` {``pool``, ``selected``} (the summed
+JSON report, ``sfcompile-select/2``: ``format``; ``method`` (the one that ran: fit, cur or fps);
+``cost_weighted``; ``size_rule``; ``pool`` and ``data`` (file names) with ``pool_sha256``,
+``data_sha256``; ``structures``; ``atoms`` (used); ``max_atoms`` (null without a subsample),
+``seed`` (null when nothing was drawn); ``notes`` (what the run decided on its own: the method
+where the data has no forces, a lower degree, samples); ``elements``: per central element (spec
+order) ``pool`` (SFs), ``varying``, ``constant`` (the constant SFs' lines), ``atoms``,
+``requested`` (null for the threshold rules), ``exhausted`` (stopped before the number asked
+for), ``gram`` {``shape``, ``bytes``}, ``terms_per_atom`` {``pool``, ``selected``} (the summed
 measured cost) and ``picks``: [{``rank``, ``line`` (as compiled), ``sf`` (short description),
-``score`` (null for FPS's first pick), ``unexplained`` (fraction of the pool's variance left
-after this pick), ``terms_per_atom``}].
+``score`` (cur: the score; fps: the distance, null for the first pick; fit: the drop of the
+training objective), ``unexplained`` (cur, fps: the fraction of the pool's variance left after
+this pick; fit: the fraction of the training objective left), ``terms_per_atom``}]; ``fit``:
+null, or how the force fit was made and its validation curve (:mod:`.fit_report`).
+Version 1 (sfcompile 0.1) had no ``notes`` and ``fit``.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from .._version import __version__
 from ..analysis.report import describe
 from ..targets import formatting
 from ..targets.n2p2 import format_line
+from .fit_report import fit_section, fit_table, fit_text
 from .run import ElementChoice, SelectionRun
 
-JSON_FORMAT = "sfcompile-select/1"
+JSON_FORMAT = "sfcompile-select/2"
 
 
 def _rounded(x: float) -> float:
@@ -47,18 +53,22 @@ def selection_table(
         "data_sha256": data_sha256,
         "atoms": run.atoms,
     }
-    if run.max_atoms is not None:
-        table.update(max_atoms=run.max_atoms, seed=run.seed)
+    if run.max_atoms is not None or run.fit is not None:
+        table.update({"max_atoms": run.max_atoms, "seed": run.seed} if run.max_atoms else
+                     {"seed": run.seed})  # fmt: skip
     table["elements"] = {
         element: {
             "pool": len(choice.pool),
             "selected": len(choice.picks.indices),
             "constant": len(choice.constant),
             "atoms": choice.atoms,
-            "unexplained": min(max(_rounded(choice.unexplained), 0.0), 1.0),
+            **({} if run.fit is not None else
+               {"unexplained": min(max(_rounded(choice.unexplained), 0.0), 1.0)}),
         }
         for element, choice in run.elements.items()
-    }
+    }  # fmt: skip
+    if run.fit is not None:
+        table["fit"] = fit_table(run.fit)
     return table
 
 
@@ -113,9 +123,24 @@ def report(run: SelectionRun, provenance: Dict[str, Any]) -> Dict[str, Any]:
         "structures": run.structures,
         "atoms": run.atoms,
         "max_atoms": run.max_atoms,
-        "seed": run.seed if run.max_atoms is not None else None,
+        "seed": run.seed if run.max_atoms is not None or run.fit is not None else None,
+        "notes": list(run.notes),
         "elements": {e: _element(c, numbers) for e, c in run.elements.items()},
+        "fit": None
+        if run.fit is None
+        else fit_section(
+            run.fit, {e: (c.pool, c.printed) for e, c in run.elements.items()}, numbers
+        ),
     }
+
+
+def _fit_summary(document: Dict[str, Any]) -> List[str]:
+    """Per element, how many SFs the fit picked."""
+    return [
+        f"{element}: {len(e['picks'])} of {e['pool']} SFs selected; {len(e['constant'])} "
+        f"constant on the data (never picked); {e['atoms']} atoms"
+        for element, e in document["elements"].items()
+    ]
 
 
 def to_json(document: Dict[str, Any]) -> str:
@@ -139,7 +164,10 @@ def format_text(document: Dict[str, Any]) -> str:
         f"sfcompile select: {document['pool']} on {document['data']}: {document['method']}"
         f"{weighted}, {document['size_rule']}; {document['structures']} structures, "
         f"{document['atoms']} atoms used{sample}",
+        *(f"note: {note}" for note in document["notes"]),
     ]
+    if document["fit"] is not None:
+        return "\n".join(lines + _fit_summary(document) + fit_text(document)) + "\n"
     for element, e in document["elements"].items():
         last = e["picks"][-1]["unexplained"] if e["picks"] else 1.0
         terms = e["terms_per_atom"]

@@ -31,6 +31,16 @@ from ..errors import Diagnostic, SfcompileError
 from ..generate.expand import SymmetryFunction
 from ..generate.pipeline import Checked
 from .collect import Job, Part, Progress, collect, draw_sample
+from .fit_run import (
+    FitOutcome,
+    FitRefused,
+    FitSettings,
+    Survey,
+    fit_select,
+    missing_message,
+    survey,
+    usable,
+)
 from .greedy import METHODS, Picks, select_columns
 
 
@@ -40,19 +50,27 @@ class SelectionError(SfcompileError):
 
 @dataclass(frozen=True)
 class SizeRule:
-    """How many SFs to keep per element: exactly one of the four is given."""
+    """How many SFs to keep: exactly one rule is given. ``max_unexplained`` (cur, fps): per
+    element, as few as leave at most that fraction of the variance; ``max_validation_rmse``
+    (fit): over all elements, as few as bring the validation force RMSE down to it."""
 
     per_element: Optional[int] = None
     counts: Optional[Dict[str, int]] = None
     fraction: Optional[float] = None
     max_unexplained: Optional[float] = None
+    max_validation_rmse: Optional[float] = None
 
     def __post_init__(self) -> None:
-        given = [x for x in (self.per_element, self.counts, self.fraction, self.max_unexplained)
-                 if x is not None]  # fmt: skip
+        given = [x for x in (self.per_element, self.counts, self.fraction, self.max_unexplained,
+                             self.max_validation_rmse) if x is not None]  # fmt: skip
         if len(given) != 1:
             raise ValueError(
-                "give exactly one size rule: per_element, counts, fraction or max_unexplained"
+                "give exactly one size rule: per_element, counts, fraction, max_unexplained or "
+                "max_validation_rmse"
+            )
+        if self.max_validation_rmse is not None and not self.max_validation_rmse > 0:
+            raise ValueError(
+                f"max_validation_rmse must be positive, not {self.max_validation_rmse!r}"
             )
         if self.fraction is not None and not 0 < self.fraction <= 1:
             raise ValueError(f"fraction must be in (0, 1], not {self.fraction!r}")
@@ -69,10 +87,12 @@ class SizeRule:
             return "count " + ",".join(f"{e}={n}" for e, n in self.counts.items())
         if self.fraction is not None:
             return f"fraction {self.fraction!r}"
+        if self.max_validation_rmse is not None:
+            return f"max-validation-rmse {self.max_validation_rmse!r}"
         return f"max-unexplained {self.max_unexplained!r}"
 
     def count(self, element: str, varying: int) -> Optional[int]:
-        """The number to pick (None: as many as needed for max_unexplained)."""
+        """The number to pick (None: as many as the threshold rules need)."""
         if self.per_element is not None:
             return self.per_element
         if self.counts is not None:
@@ -109,13 +129,15 @@ class ElementChoice:
 @dataclass(frozen=True)
 class SelectionRun:
     checked: Checked
-    method: str
+    method: str  # the method that ran: fit, cur or fps
     cost_weighted: bool
     rule: SizeRule
     elements: Dict[str, ElementChoice]  # spec element order, elements with SFs
     structures: int
     max_atoms: Optional[int]
     seed: int
+    fit: Optional[FitOutcome] = None
+    notes: Tuple[str, ...] = ()  # what the run decided on its own (method, degree, samples)
 
     @property
     def atoms(self) -> int:
@@ -173,13 +195,17 @@ def _check_memory(plan: Plan, jobs: int, max_memory: int) -> None:
             "processes, or raise --max-memory"), "<select>")])  # fmt: skip
 
 
+#: ``auto``: the force fit where the data has energies and forces, else CUR.
+CHOICES = ("auto", "fit", *METHODS)
+
+
 def select(
     checked: Checked,
     plan: Plan,
     open_data: Callable[[], Iterable[StructureLike]],
     rule: SizeRule,
     *,
-    method: str = "cur",
+    method: str = "auto",
     cost_weighted: bool = False,
     max_atoms: Optional[int] = None,
     seed: int = 0,
@@ -189,13 +215,38 @@ def select(
     data_name: str = "<data>",
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
+    fit: Optional[FitSettings] = None,
 ) -> SelectionRun:
     """Rank and pick ``plan``'s SFs (the plan of ``checked``) on the structures ``open_data()``
-    yields (called twice when ``max_atoms`` draws a sample: the sample is drawn here, the SFs
-    are evaluated here, in ``jobs`` processes or on the Dask cluster of ``scheduler``)."""
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+    yields (called more than once: a first reading plans the run, the second evaluates; the
+    SFs are evaluated here, in ``jobs`` processes or on the Dask cluster of ``scheduler``)."""
+    if method not in CHOICES:
+        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(CHOICES)}")
     _check_rule(checked, plan, rule)
+    notes: List[str] = []
+    if method in ("auto", "fit"):
+        found = survey(open_data())
+        if usable(found):
+            method = "fit"
+        elif method == "fit" or rule.max_validation_rmse is not None:
+            raise SelectionError([missing_message(found, data_name)])
+        else:
+            method = "cur"
+            notes.append(
+                f"{data_name} has no reference forces (or they are all 0): selected by CUR on "
+                "the SF values, not by the fit to energies and forces"
+            )
+    if method == "fit":
+        return _select_by_fit(
+            checked, plan, open_data, rule, found, fit or FitSettings(), notes,
+            cost_weighted=cost_weighted,
+            seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
+            data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress,
+        )  # fmt: skip
+    if rule.max_validation_rmse is not None:
+        raise SelectionError([Diagnostic("error", (
+            f"--max-validation-rmse is a size rule of the force fit, not of {method}; use "
+            "--max-unexplained, or select by fit"), "<select>")])  # fmt: skip
     _check_memory(plan, jobs, max_memory)
     thresholds = None
     if max_atoms is not None:
@@ -218,8 +269,91 @@ def select(
     if problems:
         raise SelectionError(problems)
     return SelectionRun(
-        checked, method, cost_weighted, rule, choices, part.structures, max_atoms, seed
-    )
+        checked, method, cost_weighted, rule, choices, part.structures, max_atoms, seed,
+        notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _select_by_fit(
+    checked: Checked,
+    plan: Plan,
+    open_data: Callable[[], Iterable[StructureLike]],
+    rule: SizeRule,
+    found: Survey,
+    settings: FitSettings,
+    notes: List[str],
+    *,
+    cost_weighted: bool,
+    seed: int,
+    jobs: int,
+    progress: Optional[Progress],
+    max_memory: int,
+    data_name: str,
+    scheduler: Optional[str],
+    chunk_progress: Optional[ChunkProgress],
+) -> SelectionRun:
+    if rule.max_unexplained is not None:
+        raise SelectionError([Diagnostic("error", (
+            "--max-unexplained is a size rule of cur and fps (a fraction of the SF values' "
+            "variance); the force fit stops by --max-validation-rmse (or give a number of SFs)"),
+            "<select>")])  # fmt: skip
+    try:
+        outcome = fit_select(
+            plan, open_data, found, settings, lambda counts: _quotas(checked, rule, counts,
+            data_name), rule.max_validation_rmse, seed=seed, jobs=jobs, max_memory=max_memory,
+            progress=progress, scheduler=scheduler, chunk_progress=chunk_progress,
+        )  # fmt: skip
+    except FitRefused as exc:
+        raise SelectionError([Diagnostic("error", str(exc), "<select>")]) from None
+    pools = _pools(checked)
+    choices = {e: _fit_choice(plan, outcome, e, pools[e], rule) for e in _central(plan)}
+    notes += outcome.planned.notes
+    return SelectionRun(
+        checked, "fit", cost_weighted, rule, choices, sum(outcome.part.structures.values()),
+        None, seed, fit=outcome, notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _quotas(
+    checked: Checked, rule: SizeRule, varying: Dict[str, int], data_name: str
+) -> Optional[Dict[str, int]]:
+    """Per element, how many SFs to pick (None: by the validation RMSE); refusals located."""
+    if rule.max_validation_rmse is not None:
+        return None
+    quotas: Dict[str, int] = {}
+    problems = []
+    for element, n in varying.items():
+        asked = rule.count(element, n)
+        assert asked is not None
+        if not n:
+            problems.append(_refusal(checked, element, (
+                f"every SF of central element {element} is constant on {data_name} (or no "
+                f"atom of {element} is in it): nothing to fit them by")))  # fmt: skip
+        elif asked > n:
+            problems.append(_refusal(checked, element, (
+                f"{rule.describe()}: only {n} SFs of central element {element} vary on "
+                f"{data_name} (the others are constant: never picked); ask for at most {n}"),
+            ))  # fmt: skip
+        quotas[element] = asked
+    if problems:
+        raise SelectionError(problems)
+    return quotas
+
+
+def _fit_choice(
+    plan: Plan, outcome: FitOutcome, element: str, pool: List[SymmetryFunction], rule: SizeRule
+) -> ElementChoice:
+    picked = outcome.picks(element)
+    picks = Picks([k for k, _ in picked], [s.gain for _, s in picked],
+                  [s.objective for _, s in picked], False)  # fmt: skip
+    asked = rule.count(element, len(pool) - len(outcome.constant[element]))
+    width = outcome.part.normal["forces", "training"].gram.shape[0]
+    return ElementChoice(
+        element, pool, plan.sfs[element], outcome.constant[element],
+        picks._replace(exhausted=asked is not None and len(picked) < asked),
+        outcome.part.atoms.get(element, 0), np.zeros(len(pool)), width, 8 * width * width * 4,
+        asked,
+    )  # fmt: skip
 
 
 def _pools(checked: Checked) -> Dict[str, List[SymmetryFunction]]:

@@ -2,8 +2,9 @@
 
 It records how the SFs were chosen (method, size rule), from what (the pool spec and the data
 set, by file name and sha256, the atoms used) and how well (per central element: pool size,
-selected size, SFs constant on the data, unexplained variance). Nothing in it changes the
-output lines; ``compile`` prints it in the header and ``explain`` shows it.
+selected size, SFs constant on the data, unexplained variance (CUR, FPS); for the force fit the
+validation errors of its model). Nothing in it changes the output lines; ``compile`` prints it
+in the header and ``explain`` shows it.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ class ElementSelection(StrictModel):
     selected: Count = Field(description="SFs kept.")
     constant: Count = Field(0, description="Pool SFs constant on the data (never selected).")
     atoms: Count = Field(description="Atoms of this element the selection was computed on.")
-    unexplained: Annotated[float, Real(ge=0, le=1)] = Field(
-        description="Fraction of the pool's variance (standardised SFs) the selected SFs "
-        "leave unexplained, 0 to 1."
+    unexplained: Optional[Annotated[float, Real(ge=0, le=1)]] = Field(
+        None,
+        description="cur, fps: fraction of the pool's variance (standardised SFs) the selected "
+        "SFs leave unexplained, 0 to 1.",
     )
 
     @field_validator("unexplained")
@@ -56,11 +58,35 @@ class ElementSelection(StrictModel):
         return value
 
 
+NonNegative = Annotated[float, Real(ge=0)]
+
+
+class FitSelection(StrictModel):
+    """How well the force fit's model did on the held-out structures (the data's units)."""
+
+    degree: Annotated[int, Integer(ge=1, le=3)] = Field(description="Powers of each SF.")
+    validation_structures: Count = Field(description="Structures held out for validation.")
+    force_rmse: Optional[NonNegative] = Field(
+        None, description="Validation RMSE of the force components, with the selected SFs."
+    )
+    energy_rmse: Optional[NonNegative] = Field(
+        None, description="Validation RMSE of the energy per atom, with the selected SFs."
+    )
+    force_rms: Optional[NonNegative] = Field(
+        None, description="RMS of the training structures' force components (the scale)."
+    )
+    energy_sigma: Optional[NonNegative] = Field(
+        None, description="Standard deviation of the training structures' energy per atom."
+    )
+
+
 class Selection(StrictModel):
     """Provenance of a selected spec (informational: it does not change the lines)."""
 
     tool: StrictStr = Field(description="Program and version that selected, e.g. sfcompile 0.2.0.")
-    method: Literal["cur", "fps"] = Field(description="cur (CUR decomposition) or fps.")
+    method: Literal["fit", "cur", "fps"] = Field(
+        description="fit (to reference energies and forces), cur (CUR decomposition) or fps."
+    )
     cost_weighted: StrictBool = Field(
         False, description="Scores were divided by each SF's measured evaluation cost."
     )
@@ -73,10 +99,13 @@ class Selection(StrictModel):
     max_atoms: Optional[Annotated[int, Integer(ge=1)]] = Field(
         None, description="The --max-atoms subsample size per element, if one was drawn."
     )
-    seed: Optional[Count] = Field(None, description="The --seed of the subsample.")
+    seed: Optional[Count] = Field(
+        None, description="The --seed of the subsample (and of the fit's validation split)."
+    )
     elements: Dict[ElementSymbol, ElementSelection] = Field(
         description="Per central element: pool, selected, constant, atoms, unexplained."
     )
+    fit: Optional[FitSelection] = Field(None, description="The force fit's validation errors.")
 
     @field_validator("elements")
     @classmethod
@@ -107,11 +136,28 @@ def header_lines(selection: Selection) -> List[str]:
         + sample,
     ]
     for name, e in selection.elements.items():
+        unexplained = "" if e.unexplained is None else \
+            f", unexplained variance {e.unexplained:.4g}"  # fmt: skip
         lines.append(
-            f"{name}: {e.selected} of {e.pool} SFs ({e.constant} constant on the data), "
-            f"unexplained variance {e.unexplained:.4g}, {e.atoms} atoms"
+            f"{name}: {e.selected} of {e.pool} SFs ({e.constant} constant on the data)"
+            f"{unexplained}, {e.atoms} atoms"
         )
+    if selection.fit is not None:
+        lines.append(_fit_line(selection.fit))
     return [_one_line(line) for line in lines]
+
+
+def _fit_line(fit: FitSelection) -> str:
+    def figure(x: Optional[float], scale: Optional[float]) -> str:
+        if x is None:
+            return "none (no validation structures)"
+        return f"{x:.4g}" + (f" (of {scale:.4g} in the data)" if scale else "")
+
+    return (
+        f"fit (degree {fit.degree}), on {fit.validation_structures} validation structures: "
+        f"force RMSE {figure(fit.force_rmse, fit.force_rms)}, energy per atom RMSE "
+        f"{figure(fit.energy_rmse, fit.energy_sigma)}"
+    )
 
 
 def _one_line(text: str) -> str:

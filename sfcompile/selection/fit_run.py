@@ -1,0 +1,257 @@
+"""``sfcompile select`` by fit to reference energies and forces (the default on data with
+forces): plan the run, make the one pass (:mod:`.fit`), pick greedily (:mod:`.forward`).
+
+Planning. A first reading of the data counts its structures and atoms, tells whether it has
+forces, and keeps its first structures for the basis' shift and scale. The model has
+``degree`` columns per pool SF; its normal equations (four of them: energies and forces, of the
+training and of the validation structures) are columns² doubles each, so a pool too large for
+the memory budget is fitted with a lower degree (a note says so). Accumulating them costs
+rows × columns² operations, so the force rows come from a seeded sample of atoms (and, for very
+many structures, the energy rows from a sample of structures) chosen to keep that work near
+:data:`WORK` — the sample is the same for any chunking and number of processes. Work on the
+kernel's side shrinks with the sample too: gradients are built only where a sampled atom's
+force needs them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable, Dict, Iterable, List, Optional, Tuple
+
+import numpy as np
+
+from ..analysis.stats import Plan
+from ..engine.cluster import ChunkProgress
+from ..engine.parallel import geometry_of
+from ..engine.sfvalues import Geometry, StructureLike
+from ..errors import Diagnostic
+from .collect import Progress
+from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, scaling
+from .forward import RIDGE, Candidate, Forward, MarginalCost, Step, forward_selection
+
+#: Operations (rows × columns²) the normal equations of a run may cost, about: a few seconds.
+WORK = 3e10
+#: At least this many force rows are sampled (when the data has them): a fit of a few hundred
+#: columns stays well determined.
+MIN_FORCE_ROWS = 6000
+DEGREES = (1, 2, 3)
+
+
+class FitRefused(ValueError):
+    """The fit cannot be made as asked (the message says why)."""
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """The knobs of the force fit (see ``sfcompile select --help``)."""
+
+    degree: int = 3
+    validation: float = 0.1
+    energy_weight: float = 1.0
+    force_atoms: Optional[int] = None  # None: from the work budget
+    ridge: float = RIDGE
+
+
+@dataclass
+class Survey:
+    """What a first reading of the data says."""
+
+    structures: int = 0
+    atoms: int = 0
+    forces: bool = True  # every structure has forces
+    nonzero: bool = False  # some force is not zero
+    energies: bool = True
+    missing: Optional[Geometry] = None  # the first structure without forces or energy
+    head: List[Geometry] = field(default_factory=list)  # the first structures, for the basis
+
+
+def survey(structures: Iterable[StructureLike]) -> Survey:
+    """Count the structures and atoms; keep the first ones (about SCALING_ATOMS atoms)."""
+    found = Survey()
+    kept = 0
+    for k, structure in enumerate(structures):
+        geometry = geometry_of(structure)
+        if geometry.number < 0:
+            geometry = geometry._replace(number=k)
+        found.structures += 1
+        found.atoms += len(geometry.elements)
+        if kept < SCALING_ATOMS:
+            found.head.append(geometry)
+            kept += len(geometry.elements)
+        if geometry.forces is None or geometry.energy is None:
+            found.forces = found.forces and geometry.forces is not None
+            found.energies = found.energies and geometry.energy is not None
+            found.missing = found.missing or geometry
+        elif not found.nonzero and np.any(np.asarray(geometry.forces) != 0.0):
+            found.nonzero = True
+    return found
+
+
+def usable(found: Survey) -> bool:
+    """Whether the data can be fitted: energies and forces everywhere, not all forces zero."""
+    return found.structures > 0 and found.forces and found.energies and found.nonzero
+
+
+def columns(plan: Plan, degree: int) -> int:
+    return len(plan.elements) + degree * sum(len(sfs) for sfs in plan.sfs.values())
+
+
+def memory(plan: Plan, degree: int, jobs: int) -> int:
+    """Bytes: four normal equations per part, parts in flight (two per process) and merged,
+    plus the selection's own copies."""
+    width = columns(plan, degree)
+    return 8 * width * width * (4 * (2 * max(jobs, 1) + 1) + 3)
+
+
+@dataclass(frozen=True)
+class FitPlan:
+    """The run as planned: degree and sample shares, and why."""
+
+    degree: int
+    force_share: float
+    energy_share: float
+    notes: Tuple[str, ...]
+
+
+def plan_fit(
+    plan: Plan, found: Survey, settings: FitSettings, jobs: int, max_memory: int
+) -> FitPlan:
+    notes: List[str] = []
+    degree = settings.degree
+    while degree > 1 and memory(plan, degree, jobs) > max_memory:
+        degree -= 1
+    if memory(plan, degree, jobs) > max_memory:
+        raise FitRefused(
+            f"the fit's normal equations for the pool's {columns(plan, 1):,} SFs would need "
+            f"about {memory(plan, 1, jobs) / 2**20:,.0f} MiB even at degree 1, more than the "
+            f"limit of {max_memory / 2**20:,.0f} MiB; use a smaller pool or fewer processes, or "
+            "raise --max-memory"
+        )
+    if degree < settings.degree:
+        notes.append(
+            f"fitted with degree {degree}, not {settings.degree}: at degree {settings.degree} "
+            f"the normal equations of the pool's {columns(plan, 1):,} SFs would need about "
+            f"{memory(plan, settings.degree, jobs) / 2**20:,.0f} MiB (limit "
+            f"{max_memory / 2**20:,.0f} MiB; --max-memory)"
+        )
+    width = columns(plan, degree)
+    rows = max(WORK / (width * width), MIN_FORCE_ROWS)
+    atoms = settings.force_atoms if settings.force_atoms is not None else math.ceil(rows / 3)
+    force_share = min(1.0, atoms / max(found.atoms, 1))
+    energy_share = min(1.0, max(rows, 5000) / max(found.structures, 1))
+    if force_share < 1.0:
+        notes.append(
+            f"forces of a sample of about {force_share * found.atoms:,.0f} of the "
+            f"{found.atoms:,} atoms (seeded; --force-atoms for more)"
+        )
+    if energy_share < 1.0:
+        notes.append(
+            f"energies of a sample of about {energy_share * found.structures:,.0f} of the "
+            f"{found.structures:,} structures (seeded)"
+        )
+    return FitPlan(degree, force_share, energy_share, tuple(notes))
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """What the fit selection found: the candidates, the steps, the run's figures."""
+
+    settings: FitSettings
+    planned: FitPlan
+    candidates: List[Candidate]
+    steps: List[Step]
+    part: FitPart
+    constant: Dict[str, List[int]]  # per element, the pool positions constant on the data
+
+    def picks(self, element: str) -> List[Tuple[int, Step]]:
+        """The element's pool positions in pick order, with their steps."""
+        return [(self.candidates[s.candidate].position, s) for s in self.steps
+                if self.candidates[s.candidate].element == element]  # fmt: skip
+
+    @property
+    def force_rms(self) -> float:
+        """RMS of the training structures' reference force components."""
+        n = self.part.normal["forces", "training"]
+        return math.sqrt(n.squares / n.rows) if n.rows else math.nan
+
+    @property
+    def energy_sigma(self) -> float:
+        """Standard deviation of the training structures' energies per atom."""
+        n = self.part.normal["energy", "training"]
+        if n.rows < 2:
+            return math.nan
+        mean = n.total / n.rows
+        return math.sqrt(max(n.squares / n.rows - mean * mean, 0.0))
+
+
+def fit_select(
+    plan: Plan,
+    open_data: Callable[[], Iterable[StructureLike]],
+    found: Survey,
+    settings: FitSettings,
+    quotas: Callable[[Dict[str, int]], Optional[Dict[str, int]]],
+    target_force_rmse: Optional[float],
+    *,
+    seed: int = 0,
+    jobs: int = 1,
+    max_memory: int,
+    progress: Optional[Progress] = None,
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
+    cost: Optional[Callable[[List[Candidate]], MarginalCost]] = None,
+) -> FitOutcome:
+    """The pass over the data and the greedy picks: ``quotas`` says, from the number of SFs of
+    each element that vary on the data, how many to pick of each (None: until the validation
+    force RMSE is at most ``target_force_rmse``)."""
+    planned = plan_fit(plan, found, settings, jobs, max_memory)
+    shift, scale, _ = scaling(plan, found.head)
+    job = FitJob(plan, planned.degree, shift, scale, settings.validation, seed,
+                 planned.force_share, planned.energy_share)  # fmt: skip
+    part = collect_fit(job, open_data(), jobs, progress, scheduler=scheduler,
+                       chunk_progress=chunk_progress)  # fmt: skip
+    candidates, constant = _candidates(job, part)
+    varying = {e: len(plan.sfs[e]) - len(constant[e]) for e in job.elements}
+    asked = quotas(varying)
+    machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
+                      settings.energy_weight, settings.ridge)  # fmt: skip
+    steps = forward_selection(machine, asked, target_force_rmse,
+                              None if cost is None else cost(candidates))  # fmt: skip
+    return FitOutcome(settings, planned, candidates, steps, part, constant)
+
+
+def _candidates(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:
+    """Every pool SF that varies on the data, with its columns; and the constant ones."""
+    out: List[Candidate] = []
+    constant: Dict[str, List[int]] = {}
+    for element in job.elements:
+        low, high = part.low[element], part.high[element]
+        varying = high > low
+        constant[element] = np.flatnonzero(~varying).tolist()
+        for k in np.flatnonzero(varying).tolist():
+            first = job.offsets[element] + k * job.powers
+            out.append(Candidate(element, k, np.arange(first, first + job.powers)))
+    return out, constant
+
+
+def missing_message(found: Survey, data_name: str) -> Diagnostic:
+    """Where the data lacks what the force fit needs."""
+    geometry = found.missing
+    if geometry is None:
+        what = "every force in it is 0" if found.structures else "it has no structures"
+        return Diagnostic("error", f"{data_name}: {what}; the force fit needs reference forces",
+                          data_name)  # fmt: skip
+    lacking = "forces" if geometry.forces is None else "energy"
+    which = f"structure {geometry.number} (0-based)" if geometry.number >= 0 else "a structure"
+    line = geometry.line or None
+    return Diagnostic(
+        "error",
+        f"{which} has no reference {lacking}: the force fit needs the energy and forces of every "
+        "structure (extxyz: a calculator's results or a forces array); or select with "
+        "--method cur or fps",
+        geometry.source or data_name, line, 1 if line else None,
+    )  # fmt: skip
+
+
+def reference_figures(outcome: FitOutcome) -> Dict[str, float]:
+    return {"force_rms": outcome.force_rms, "energy_per_atom_sigma": outcome.energy_sigma}
