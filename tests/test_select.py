@@ -108,7 +108,7 @@ def test_picks_equal_scikit_matter(pool: Tuple[Any, Any], method: str) -> None:
 
 def test_the_constant_sfs_are_the_dead_ones_and_never_picked(pool: Tuple[Any, Any]) -> None:
     checked, matrices = pool
-    result = sfcompile.select(checked, H2O, per_element=5)
+    result = sfcompile.select(checked, H2O, per_element=5, method="cur")
     for element, x in matrices.items():
         spread = x.max(axis=0) - x.min(axis=0)
         dead = np.flatnonzero(spread <= 1e-10 * np.maximum(1, abs(x).max(axis=0))).tolist()
@@ -132,7 +132,7 @@ def test_the_streamed_gram_matrix_is_the_standardised_one() -> None:
 
 def test_cur_beats_random_subsets_from_five_sfs_on(pool: Tuple[Any, Any]) -> None:
     checked, _ = pool
-    result = sfcompile.select(checked, H2O, per_element=30)
+    result = sfcompile.select(checked, H2O, per_element=30, method="cur")
     part = collect(Job(spec_plan(checked)), sfcompile.read_structures(H2O))
     for element, choice in result.run.elements.items():
         keep = np.setdiff1d(np.arange(len(choice.pool)), choice.constant)
@@ -207,8 +207,8 @@ def test_measured_costs_equal_a_brute_force_count() -> None:
 
 def test_cost_weighting_prefers_cheap_sfs(pool: Tuple[Any, Any]) -> None:
     checked, _ = pool
-    plain = sfcompile.select(checked, H2O, per_element=10)
-    weighted = sfcompile.select(checked, H2O, per_element=10, cost_weighted=True)
+    plain = sfcompile.select(checked, H2O, per_element=10, method="cur")
+    weighted = sfcompile.select(checked, H2O, per_element=10, cost_weighted=True, method="cur")
     for element in ("H", "O"):
         cost = plain.run.elements[element].cost
         spent = [cost[plain.run.elements[element].picks.indices].sum()]
@@ -297,6 +297,8 @@ def test_the_report_lists_every_pick_with_its_curve(in_tmp_path: None) -> None:
             [
                 "select",
                 "pool.toml",
+                "--method",
+                "cur",
                 "--data",
                 str(H2O),
                 "--max-unexplained",
@@ -312,7 +314,7 @@ def test_the_report_lists_every_pick_with_its_curve(in_tmp_path: None) -> None:
         == 0
     )
     report = json.loads(Path("r.json").read_text())
-    assert report["format"] == "sfcompile-select/1"
+    assert report["format"] == "sfcompile-select/2"
     for element, e in report["elements"].items():
         curve = [p["unexplained"] for p in e["picks"]]
         assert curve[-1] <= 0.2 < curve[-2]  # as few as leave at most 0.2 unexplained
@@ -324,7 +326,7 @@ def test_the_report_lists_every_pick_with_its_curve(in_tmp_path: None) -> None:
 
 
 def test_the_selected_spec_records_its_provenance() -> None:
-    result = sfcompile.select(SMALL, H2O, per_element=3, max_atoms=50, seed=4)
+    result = sfcompile.select(SMALL, H2O, per_element=3, max_atoms=50, seed=4, method="cur")
     spec = load(result.spec_text).spec
     assert spec.selection is not None
     table = spec.selection.model_dump()
@@ -357,9 +359,9 @@ def test_the_sample_is_the_atoms_with_the_smallest_keys() -> None:
 
 
 def test_a_sample_is_reproducible_and_depends_on_the_seed() -> None:
-    first = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=1)
-    again = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=1)
-    other = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=2)
+    first = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=1, method="cur")
+    again = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=1, method="cur")
+    other = sfcompile.select(SMALL, H2O, per_element=5, max_atoms=40, seed=2, method="cur")
     assert first.spec_text == again.spec_text
     assert first.report != other.report  # another sample, other statistics
 
@@ -368,6 +370,10 @@ def test_a_sample_is_reproducible_and_depends_on_the_seed() -> None:
 
 
 def run_select(*args: str) -> Tuple[int, str, str]:
+    """``sfcompile select`` (CUR unless the arguments name a method: this module tests the
+    variance-based methods; tests/test_select_fit.py the force fit)."""
+    if "--method" not in args:
+        args = (*args, "--method", "cur")
     out, err = io.StringIO(), io.StringIO()
     code = main(["select", *args], stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
@@ -447,14 +453,14 @@ def test_an_unknown_method_and_a_missing_size_rule_are_usage_errors(small_pool: 
         small_pool, "--data", str(H2O), "--per-element", "2", "--method", "pca"
     )
     assert code == 2 and out == ""
-    assert "argument --method: invalid choice: 'pca' (choose from cur, fps)" in err.replace(
-        "'cur', 'fps'", "cur, fps"
+    assert "argument --method: invalid choice: 'pca' (choose from auto, fit, cur, fps)" in (
+        err.replace("'auto', 'fit', 'cur', 'fps'", "auto, fit, cur, fps")
     )
     code, _, err = run_select(small_pool, "--data", str(H2O))
     assert (
         code == 2
-        and "one of the arguments --per-element --count --fraction --max-unexplained is required"
-        in err
+        and "one of the arguments --per-element --count --fraction --max-unexplained "
+        "--max-validation-rmse is required" in err
     )
 
 
@@ -568,10 +574,10 @@ def test_option_values_are_usage_errors(small_pool: str, args: List[str], messag
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ({}, "give exactly one size rule: per_element, counts, fraction or max_unexplained"),
+        ({}, "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse"),
         (
             {"per_element": 2, "fraction": 0.5},
-            "give exactly one size rule: per_element, counts, fraction or max_unexplained",
+            "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse",
         ),
         ({"fraction": 1.5}, "fraction must be in (0, 1], not 1.5"),
         ({"max_unexplained": 1.0}, "max_unexplained must be in [0, 1), not 1.0"),
@@ -588,4 +594,4 @@ def test_the_api_refuses_a_bad_size_rule(rule: Dict[str, Any], message: str) -> 
 def test_the_api_refuses_an_unknown_method() -> None:
     with pytest.raises(ValueError) as caught:
         sfcompile.select(SMALL, H2O, per_element=2, method="pca")
-    assert str(caught.value) == "unknown method 'pca'; expected one of cur, fps"
+    assert str(caught.value) == "unknown method 'pca'; expected one of auto, fit, cur, fps"
