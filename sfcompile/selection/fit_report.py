@@ -4,9 +4,10 @@ JSON (the report's ``fit`` object, ``sfcompile-select/2``): ``degree`` (powers o
 the model), ``validation_share``, ``energy_weight``, ``ridge``, ``force_share`` and
 ``energy_share`` (the sampled shares of atoms and structures), ``structures`` and ``rows``
 {``energy``, ``forces``} per set (``training``, ``validation``), ``reference`` {``force_rms``,
-``energy_per_atom_sigma``} of the training structures (the scale of the errors, in the data's
-units), and ``curve``: after every pick (``rank`` over all elements, its ``element``, ``line``
-as compiled and ``sf``), the training ``objective`` left (a fraction of the offsets-only
+``energy_per_atom_sigma``}: the training errors of the element offsets alone — the RMS of the
+force components and the spread of the energy per atom that the composition does not explain
+(the scale of the errors, in the data's units) — and ``curve``: after every pick (``rank``
+over all elements, its ``element``, ``line`` as compiled and ``sf``), the training ``objective`` left (a fraction of the offsets-only
 model's) and the RMSE of the refitted model on the ``validation`` and ``training`` structures:
 {``forces`` (per component), ``energy`` (per atom)}, null where there are no such rows.
 """
@@ -81,9 +82,10 @@ def fit_text(document: Dict[str, Any]) -> List[str]:
         f"fit: degree {fit['degree']}, {structures.get('training', 0)} training and "
         f"{structures.get('validation', 0)} validation structures (share "
         f"{fit['validation_share']:g}); {fit['rows']['forces']['training']:,} force rows "
-        f"(sampled share {fit['force_share']:.3g} of the atoms); reference force RMS "
-        f"{_rmse(reference['force_rms'], None)}, energy per atom sigma "
-        f"{_rmse(reference['energy_per_atom_sigma'], None)} (the data's units)",
+        f"(sampled share {fit['force_share']:.3g} of the atoms); without SFs (element offsets "
+        f"only): force RMS {_rmse(reference['force_rms'], None)}, energy per atom RMSE "
+        f"{_rmse(reference['energy_per_atom_sigma'], None)} (the data's units; the percentages "
+        "below are of these)",
         f"  {'rank':>4}  {'element':<7}  {'valid. F RMSE':>20}  {'valid. E/atom RMSE':>20}  sf",
     ]
     for point in fit["curve"]:

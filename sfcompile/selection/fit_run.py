@@ -28,7 +28,7 @@ from ..engine.sfvalues import Geometry, StructureLike
 from ..errors import Diagnostic
 from .collect import Progress
 from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, scaling
-from .forward import RIDGE, Candidate, Forward, MarginalCost, Step, forward_selection
+from .forward import RIDGE, Candidate, Errors, Forward, MarginalCost, Step, forward_selection
 
 #: Operations (rows × columns²) the normal equations of a run may cost, about: a few seconds.
 WORK = 3e10
@@ -163,6 +163,7 @@ class FitOutcome:
     steps: List[Step]
     part: FitPart
     constant: Dict[str, List[int]]  # per element, the pool positions constant on the data
+    baseline: Dict[str, Errors]  # the errors of the element offsets alone, per set
 
     def picks(self, element: str) -> List[Tuple[int, Step]]:
         """The element's pool positions in pick order, with their steps."""
@@ -171,18 +172,15 @@ class FitOutcome:
 
     @property
     def force_rms(self) -> float:
-        """RMS of the training structures' reference force components."""
-        n = self.part.normal["forces", "training"]
-        return math.sqrt(n.squares / n.rows) if n.rows else math.nan
+        """RMS of the training structures' reference force components: the error of a model
+        without SFs."""
+        return self.baseline["training"].forces
 
     @property
     def energy_sigma(self) -> float:
-        """Standard deviation of the training structures' energies per atom."""
-        n = self.part.normal["energy", "training"]
-        if n.rows < 2:
-            return math.nan
-        mean = n.total / n.rows
-        return math.sqrt(max(n.squares / n.rows - mean * mean, 0.0))
+        """The training RMSE of the energy per atom with the element offsets alone (what the
+        composition explains is no part of it)."""
+        return self.baseline["training"].energy
 
 
 def fit_select(
@@ -217,7 +215,7 @@ def fit_select(
                       settings.energy_weight, settings.ridge)  # fmt: skip
     steps = forward_selection(machine, asked, target_force_rmse,
                               None if cost is None else cost(candidates))  # fmt: skip
-    return FitOutcome(settings, planned, candidates, steps, part, constant)
+    return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline)
 
 
 def _candidates(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:
@@ -254,4 +252,5 @@ def missing_message(found: Survey, data_name: str) -> Diagnostic:
 
 
 def reference_figures(outcome: FitOutcome) -> Dict[str, float]:
+    """The scale of the errors: those of the element offsets alone (training structures)."""
     return {"force_rms": outcome.force_rms, "energy_per_atom_sigma": outcome.energy_sigma}

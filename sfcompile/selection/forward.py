@@ -121,6 +121,8 @@ class Forward:
         self.picked: List[int] = []
         self._add(np.asarray(fixed, dtype=np.int64))
         self.start = self.objective
+        #: the errors of the offsets alone (per-element energies, no forces): the scale
+        self.baseline = {which: self.errors(which) for which in ("training", "validation")}
 
     @property
     def objective(self) -> float:

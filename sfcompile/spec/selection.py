@@ -76,7 +76,9 @@ class FitSelection(StrictModel):
         None, description="RMS of the training structures' force components (the scale)."
     )
     energy_sigma: Optional[NonNegative] = Field(
-        None, description="Standard deviation of the training structures' energy per atom."
+        None,
+        description="RMSE of the training structures' energy per atom with the element offsets "
+        "alone: the spread the composition does not explain (the scale).",
     )
 
 
@@ -148,15 +150,16 @@ def header_lines(selection: Selection) -> List[str]:
 
 
 def _fit_line(fit: FitSelection) -> str:
-    def figure(x: Optional[float], scale: Optional[float]) -> str:
-        if x is None:
-            return "none (no validation structures)"
-        return f"{x:.4g}" + (f" (of {scale:.4g} in the data)" if scale else "")
+    def figure(x: Optional[float]) -> str:
+        return "-" if x is None else f"{x:.4g}"
 
+    errors = (
+        f"force RMSE {figure(fit.force_rmse)}, energy per atom RMSE {figure(fit.energy_rmse)}"
+        if fit.force_rmse is not None else "no validation errors (no validation structures)"
+    )  # fmt: skip
     return (
-        f"fit (degree {fit.degree}), on {fit.validation_structures} validation structures: "
-        f"force RMSE {figure(fit.force_rmse, fit.force_rms)}, energy per atom RMSE "
-        f"{figure(fit.energy_rmse, fit.energy_sigma)}"
+        f"fit (degree {fit.degree}) on {fit.validation_structures} validation structures: "
+        f"{errors}; without SFs {figure(fit.force_rms)} and {figure(fit.energy_sigma)}"
     )
 
 
