@@ -6,10 +6,11 @@ the model), ``validation_share``, ``energy_weight``, ``ridge``, ``force_share`` 
 {``energy``, ``forces``} per set (``training``, ``validation``), ``reference`` {``force_rms``,
 ``energy_per_atom_sigma``}: the training errors of the element offsets alone — the RMS of the
 force components and the spread of the energy per atom that the composition does not explain
-(the scale of the errors, in the data's units) — and ``curve``: after every pick (``rank``
-over all elements, its ``element``, ``line`` as compiled and ``sf``), the training
-``objective`` left (a fraction of the offsets-only model's) and the RMSE of the refitted model on the ``validation`` and ``training`` structures:
-{``forces`` (per component), ``energy`` (per atom)}, null where there are no such rows.
+(the scale of the errors, in the data's units) — and ``curve``: after every pick (``rank`` over
+all elements, its ``element``, ``line`` as compiled and ``sf``), the training ``objective``
+left (a fraction of the offsets-only model's) and the RMSE of the refitted model on the
+``validation`` and ``training`` structures: {``forces`` (per component), ``energy`` (per
+atom)}, null where there are no such rows.
 """
 
 from __future__ import annotations
