@@ -40,6 +40,9 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
     "read_structures": ("sfcompile.readers.formats", "read_structures"),
     "Geometry": ("sfcompile.engine.sfvalues", "Geometry"),
     "compute": ("sfcompile.engine.sfvalues", "compute"),
+    "derivatives": ("sfcompile.engine.derivatives", "derivatives"),
+    "atom_derivatives": ("sfcompile.engine.derivatives", "atom_derivatives"),
+    "score": ("sfcompile.selection.api", "score"),
     "select": ("sfcompile.selection.api", "select_sfs"),
     "select_structures": ("sfcompile.selection.api", "select_structures"),
     "SelectionResult": ("sfcompile.selection.api", "SelectionResult"),
@@ -72,6 +75,8 @@ def __dir__() -> List[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from .engine.derivatives import atom_derivatives as atom_derivatives
+    from .engine.derivatives import derivatives as derivatives
     from .engine.sfvalues import Geometry, compute
     from .errors import Diagnostic, SfcompileError, SpecError
     from .generate.ordering import n2p2_index_map
@@ -85,6 +90,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from .readers.formats import read_structures
     from .readers.structures import DataError, Structure, read_input_data
     from .selection.api import SelectionResult, StructureSelection, select_structures
+    from .selection.api import score as score
     from .selection.api import select_sfs as select
     from .selection.run import SelectionError
     from .targets.dscribe import acsf as dscribe_acsf

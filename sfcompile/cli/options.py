@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
     from ..errors import Diagnostic
     from ..generate.pipeline import Checked
+    from ..selection.fit_run import FitSettings
 
 EXIT_OK = 0
 EXIT_DIFFERENCES = 1
@@ -175,3 +176,56 @@ def selection_arguments(
         help="refuse a selection estimated to need more (default 2048 MiB)",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no report on standard error")
+
+
+def positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def fit_arguments(parser: argparse.ArgumentParser) -> None:
+    """The force fit's options (select, score) and --seed."""
+    fit = parser.add_argument_group("the force fit")
+    fit.add_argument("--degree", type=int, choices=(1, 2, 3), default=3,
+                     help="powers of each SF in the model (default 3)")  # fmt: skip
+    fit.add_argument("--validation", type=_share, default=0.1, metavar="SHARE",
+                     help="share of structures held out for validation (default 0.1)")  # fmt: skip
+    fit.add_argument("--energy-weight", type=positive_number, default=1.0, metavar="W",
+                     help="weight of the energies against the forces (default 1: equal, each "
+                     "relative to its variance)")  # fmt: skip
+    fit.add_argument("--force-atoms", type=positive_int, metavar="N",
+                     help="fit the forces of a sample of N atoms (default: as many as a few "
+                     "seconds of fitting allow)")  # fmt: skip
+    parser.add_argument("--seed", type=_seed, default=0, metavar="S",
+                        help="seed of the validation split and the samples (0)")  # fmt: skip
+
+
+def fit_settings(args: argparse.Namespace) -> FitSettings:
+    from ..selection.fit_run import FitSettings
+
+    return FitSettings(args.degree, args.validation, args.energy_weight, args.force_atoms)

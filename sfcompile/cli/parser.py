@@ -16,6 +16,7 @@ from . import (
     init,
     plot,
     schema,
+    score,
     select,
     select_structures,
     stats,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 COMMANDS: List[ModuleType] = [
     init, compile, explain, update, check, import_, diff, schema, stats, plot, select,
-    select_structures,
+    select_structures, score,
 ]  # fmt: skip
 
 EPILOG = """\
@@ -53,6 +54,7 @@ examples:
   sfcompile init --data input.data -o spec.toml   a starter spec from the data
   sfcompile plot spec.toml --data input.data -o sfs.pdf   SF shapes over the data
   sfcompile select pool.toml --data input.data --per-element 30 -o selected.toml
+  sfcompile score selected.toml --data input.data   select's model with a set's SFs
   sfcompile select-structures spec.toml --data input.data -n 100 -o subset.data
 
 'sfcompile SPEC' is short for 'sfcompile compile SPEC'. Use '-' as SPEC to read standard input.

@@ -10,8 +10,11 @@ from .options import (
     EXIT_OK,
     checked_spec,
     data_arguments,
+    fit_arguments,
+    fit_settings,
     output_option,
     positive_int,
+    positive_number,
     selection_arguments,
     single_threaded_blas,
     spec_argument,
@@ -68,26 +71,6 @@ def _fraction(low_open: bool) -> Callable[[str], float]:
     return parse
 
 
-def _positive_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     spec_argument(parser)
     data_arguments(parser)
@@ -110,7 +93,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     size.add_argument(
         "--max-validation-rmse",
-        type=_positive_number,
+        type=positive_number,
         metavar="F",
         help="fit: as few as bring the validation force RMSE down to F (the data's units)",
     )
@@ -123,24 +106,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="trade each pick's gain against its cost (fit: against its predicted time in n2p2)",
     )
-    fit = parser.add_argument_group("the force fit")
-    fit.add_argument("--degree", type=int, choices=(1, 2, 3), default=3,
-                     help="powers of each SF in the model (default 3)")  # fmt: skip
-    fit.add_argument("--validation", type=_fraction(False), default=0.1, metavar="SHARE",
-                     help="share of structures held out for validation (default 0.1)")  # fmt: skip
-    fit.add_argument("--energy-weight", type=_positive_number, default=1.0, metavar="W",
-                     help="weight of the energies against the forces (default 1: equal, each "
-                     "relative to its variance)")  # fmt: skip
-    fit.add_argument("--force-atoms", type=positive_int, metavar="N",
-                     help="fit the forces of a sample of N atoms (default: as many as a few "
-                     "seconds of fitting allow)")  # fmt: skip
+    fit_arguments(parser)
     parser.add_argument(
         "--max-atoms", type=positive_int, metavar="M",
         help="cur, fps: a random sample of M atoms per element",
-    )  # fmt: skip
-    parser.add_argument(
-        "--seed", type=_seed, default=0, metavar="S",
-        help="seed of the validation split and the samples (0)",
     )  # fmt: skip
     spec_checks(parser)
 
@@ -150,7 +119,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     import os
 
     from ..selection.api import run_select
-    from ..selection.fit_run import FitSettings
     from ..selection.report import format_text, to_json
     from ..selection.run import SizeRule
     from ..writer import write_atomic
@@ -161,7 +129,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         return EXIT_ERROR
     rule = SizeRule(args.per_element, args.count, args.fraction, args.max_unexplained,
                     args.max_validation_rmse)  # fmt: skip
-    fit = FitSettings(args.degree, args.validation, args.energy_weight, args.force_atoms)
+    fit = fit_settings(args)
     progress = progress_for(stderr, NAME)
     try:
         result = run_select(

@@ -16,6 +16,7 @@ from ..analysis.stats import spec_plan
 from ..engine.cluster import ChunkProgress
 from ..engine.limits import MAX_PAIRS, MAX_SELECTION_MEMORY, MAX_TRIPLETS
 from ..engine.sfvalues import StructureLike
+from ..errors import Diagnostic
 from ..generate.pipeline import Checked
 from ..generate.selected import selected_spec_text
 from ..readers.formats import read_structures
@@ -213,3 +214,58 @@ def select_structures(
     return StructureSelection(
         list(choice.picks.indices), list(choice.picks.unexplained), report_, text
     )
+
+
+def score_spec(
+    checked: Checked,
+    data: Data,
+    settings: Optional[FitSettings] = None,
+    *,
+    format: str = "input.data",
+    seed: int = 0,
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+    max_memory: int = MAX_SELECTION_MEMORY,
+    max_pairs: Optional[int] = MAX_PAIRS,
+    max_triplets: Optional[int] = MAX_TRIPLETS,
+    scheduler: Optional[str] = None,
+    chunk_progress: Optional[ChunkProgress] = None,
+) -> Dict[str, Any]:
+    """The score report (``sfcompile-score/1``) of a checked spec on data with forces."""
+    from .fit_run import FitRefused, missing_message, survey, usable
+    from .run import SelectionError
+    from .score import score
+
+    plan = dataclasses.replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
+    opened, data_name, _ = data_source(data, format, plan.elements)
+    found = survey(opened())
+    if not usable(found):
+        raise SelectionError([missing_message(found, data_name)])
+    try:
+        result = score(plan, opened, found, settings or FitSettings(), seed=seed, jobs=jobs,
+                       max_memory=max_memory, progress=progress, scheduler=scheduler,
+                       chunk_progress=chunk_progress)  # fmt: skip
+    except FitRefused as exc:
+        raise SelectionError([Diagnostic("error", str(exc), "<score>")]) from None
+    return result.document(checked.loaded.source.file_name, data_name)
+
+
+def score(
+    spec: Union[str, os.PathLike[str], Checked],
+    data: Data,
+    *,
+    degree: int = 3,
+    validation: float = 0.1,
+    energy_weight: float = 1.0,
+    force_atoms: Optional[int] = None,
+    seed: int = 0,
+    jobs: int = 1,
+    format: str = "input.data",
+    scheduler: Optional[str] = None,
+) -> Dict[str, Any]:
+    """``sfcompile score`` for notebooks: the validation (and training) force and energy RMSE
+    of select's model fitted with every SF of ``spec`` (a file name, TOML text or checked
+    spec) on ``data`` (a file or structures with energies and forces), as the JSON report."""
+    settings = FitSettings(degree, validation, energy_weight, force_atoms)
+    return score_spec(_checked(spec), data, settings, format=format, seed=seed, jobs=jobs,
+                      scheduler=scheduler)  # fmt: skip

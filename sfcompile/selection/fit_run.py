@@ -208,7 +208,7 @@ def fit_select(
                  planned.force_share, planned.energy_share)  # fmt: skip
     part = collect_fit(job, open_data(), jobs, progress, scheduler=scheduler,
                        chunk_progress=chunk_progress)  # fmt: skip
-    candidates, constant = _candidates(job, part)
+    candidates, constant = candidates_of(job, part)
     varying = {e: len(plan.sfs[e]) - len(constant[e]) for e in job.elements}
     asked = quotas(varying)
     machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
@@ -218,7 +218,7 @@ def fit_select(
     return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline)
 
 
-def _candidates(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:
+def candidates_of(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:
     """Every pool SF that varies on the data, with its columns; and the constant ones."""
     out: List[Candidate] = []
     constant: Dict[str, List[int]] = {}

@@ -62,16 +62,26 @@ class Step(NamedTuple):
 MarginalCost = Callable[[int, Sequence[int]], float]  # (candidate, picked so far) -> cost
 
 
-def weights(normal: Dict[Tuple[str, str], Normal], energy_weight: float) -> Tuple[float, float]:
-    """w_E and w_F of the training objective."""
+def weights(
+    normal: Dict[Tuple[str, str], Normal], fixed: IntArray, energy_weight: float
+) -> Tuple[float, float]:
+    """w_E and w_F of the training objective: each part's rows divided by their number and by
+    the variance the ``fixed`` columns (the element offsets) leave: for energies what the
+    composition does not explain, for forces (which the offsets do not touch) their spread."""
     out = []
     for part, factor in (("energy", energy_weight), ("forces", 1.0)):
         n = normal[part, "training"]
         if not n.rows:
             out.append(0.0)
             continue
+        gram, rhs = n.gram[np.ix_(fixed, fixed)], n.rhs[fixed]
+        explained = 0.0
+        if np.any(np.diag(gram) > 0):
+            solution = np.linalg.lstsq(gram, rhs, rcond=None)[0]
+            explained = float(rhs @ solution)
         mean = n.total / n.rows
-        variance = max(n.squares / n.rows - mean * mean, 0.0)
+        spread = n.squares - explained if explained else n.squares - n.rows * mean * mean
+        variance = max(spread / n.rows, 0.0)
         out.append(factor / (n.rows * variance) if variance > 0 else 0.0)
     return out[0], out[1]
 
@@ -97,7 +107,7 @@ class Forward:
         ridge: float = RIDGE,
     ) -> None:
         self.normal, self.candidates = normal, list(candidates)
-        w_e, w_f = weights(normal, energy_weight)
+        w_e, w_f = weights(normal, np.asarray(fixed, dtype=np.int64), energy_weight)
         gram = w_e * normal["energy", "training"].gram + w_f * normal["forces", "training"].gram
         rhs = w_e * normal["energy", "training"].rhs + w_f * normal["forces", "training"].rhs
         self.total = w_e * normal["energy", "training"].squares + \
