@@ -460,7 +460,8 @@ def test_an_unknown_method_and_a_missing_size_rule_are_usage_errors(small_pool: 
     assert (
         code == 2
         and "one of the arguments --per-element --count --fraction --max-unexplained "
-        "--max-validation-rmse is required" in err
+        "--max-validation-rmse is required"
+        in err
     )
 
 
@@ -574,7 +575,10 @@ def test_option_values_are_usage_errors(small_pool: str, args: List[str], messag
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
-        ({}, "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse"),
+        (
+            {},
+            "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse",
+        ),
         (
             {"per_element": 2, "fraction": 0.5},
             "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse",

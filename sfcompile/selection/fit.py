@@ -198,7 +198,8 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
             part.low[element] = np.minimum(part.low[element], values.min(axis=0))
             part.high[element] = np.maximum(part.high[element], values.max(axis=0))
         g = (values - job.shift[element]) * job.scale[element]
-        powers = np.stack([g ** (p + 1) for p in range(job.powers)], axis=2).reshape(len(g), -1)
+        powers = np.stack([g ** (p + 1) for p in range(job.powers)], axis=2)
+        powers = powers.reshape(len(g), g.shape[1] * job.powers)
         mine = owner[evaluation.centres[element]]
         block = slice(job.offsets[element], job.offsets[element] + powers.shape[1])
         if len(mine):
