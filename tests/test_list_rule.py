@@ -279,8 +279,8 @@ def test_selection_table_rejections(tmp_path: Path) -> None:
         .replace("atoms = 336", "atoms = 336\nrule = 1")
     )
     assert rejected(run(tmp_path, spec)) == [
-        "spec.toml:6:10: error: selection.method: unknown method 'pca'; expected one of 'fit', 'cur', "
-        "'fps'",
+        "spec.toml:6:10: error: selection.method: unknown method 'pca'; expected one of 'fit', "
+        "'cur', 'fps'",
         "spec.toml:9:15: error: selection.pool_sha256: expected a sha256 digest (64 lowercase "
         "hexadecimal digits), got a string "
         "('X513a2b1e15a5c53a6c7938ae030d57de9cdc125d2f8145fc71186fb0bfdf597')",

@@ -577,11 +577,13 @@ def test_option_values_are_usage_errors(small_pool: str, args: List[str], messag
     [
         (
             {},
-            "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse",
+            "give exactly one size rule: per_element, counts, fraction, max_unexplained or "
+            "max_validation_rmse",
         ),
         (
             {"per_element": 2, "fraction": 0.5},
-            "give exactly one size rule: per_element, counts, fraction, max_unexplained or max_validation_rmse",
+            "give exactly one size rule: per_element, counts, fraction, max_unexplained or "
+            "max_validation_rmse",
         ),
         ({"fraction": 1.5}, "fraction must be in (0, 1], not 1.5"),
         ({"max_unexplained": 1.0}, "max_unexplained must be in [0, 1), not 1.0"),

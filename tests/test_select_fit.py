@@ -215,8 +215,10 @@ def test_the_selection_does_not_depend_on_jobs(pool: Path) -> None:
     outputs = []
     for jobs in ("1", "2"):
         Path(jobs).mkdir()
-        assert run("select", "pool.toml", "--data", str(CUAU), "--per-element", "4",
-                   "--jobs", jobs, "--report", f"{jobs}/r.json", "-o", f"{jobs}/s.toml")[0] == 0  # fmt: skip
+        args = ["--per-element", "4", "--jobs", jobs, "--report", f"{jobs}/r.json"]
+        assert (
+            run("select", "pool.toml", "--data", str(CUAU), *args, "-o", f"{jobs}/s.toml")[0] == 0
+        )
         outputs.append((Path(f"{jobs}/s.toml").read_bytes(), Path(f"{jobs}/r.json").read_bytes()))
     assert outputs[0] == outputs[1]
 
@@ -262,9 +264,8 @@ def test_fit_on_data_without_forces_is_refused(
     Path("pool.toml").write_text(POOL.replace('["Cu", "Au"]', '["H", "C", "N", "O"]'))
     assert refused(
         run("select", "pool.toml", "--data", str(QM9), "--per-element", "2", "--method", "fit")
-    ) == [  # fmt: skip
-        "qm9-10.data: error: qm9-10.data: every force in it is 0; the force fit needs reference "
-        "forces",
+    ) == [
+        "qm9-10.data: error: every force in it is 0; the force fit needs reference forces",
     ]
 
 

@@ -237,8 +237,7 @@ def missing_message(found: Survey, data_name: str) -> Diagnostic:
     geometry = found.missing
     if geometry is None:
         what = "every force in it is 0" if found.structures else "it has no structures"
-        return Diagnostic("error", f"{data_name}: {what}; the force fit needs reference forces",
-                          data_name)  # fmt: skip
+        return Diagnostic("error", f"{what}; the force fit needs reference forces", data_name)
     lacking = "forces" if geometry.forces is None else "energy"
     which = f"structure {geometry.number} (0-based)" if geometry.number >= 0 else "a structure"
     line = geometry.line or None
