@@ -15,7 +15,19 @@ import os
 import re
 import zlib
 from dataclasses import dataclass
-from typing import IO, Any, Collection, Iterable, Iterator, List, NamedTuple, Optional, Tuple, Union
+from typing import (
+    IO,
+    Any,
+    Collection,
+    Iterable,
+    Iterator,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 import numpy.typing as npt
@@ -127,12 +139,18 @@ def element_problem(symbol: str, known: Optional[Collection[str]]) -> Optional[s
     return None
 
 
-def lattice_problem(lattice: FloatArray) -> Optional[str]:
-    """Why three lattice vectors do not span a cell, or None when they do."""
-    if not np.isfinite(lattice).all():
+def lattice_problem(lattice: Union[FloatArray, Sequence[float]]) -> Optional[str]:
+    """Why three lattice vectors (3 × 3, or their 9 numbers row by row) do not span a cell,
+    or None when they do. Plain Python arithmetic: it runs once per structure read."""
+    a = [float(x) for x in np.asarray(lattice, dtype=np.float64).reshape(-1)] \
+        if isinstance(lattice, np.ndarray) else [float(x) for x in lattice]  # fmt: skip
+    if not all(map(math.isfinite, a)):
         return "lattice vectors must be finite numbers"
-    volume = abs(float(np.linalg.det(lattice)))
-    if not volume > 1e-10 * float(np.prod(np.linalg.norm(lattice, axis=1))):
+    det = (a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6])
+           + a[2] * (a[3] * a[7] - a[4] * a[6]))  # fmt: skip
+    lengths = [math.sqrt(a[k] ** 2 + a[k + 1] ** 2 + a[k + 2] ** 2) for k in (0, 3, 6)]
+    volume = abs(det)
+    if not volume > 1e-10 * lengths[0] * lengths[1] * lengths[2]:
         return f"degenerate lattice: the three vectors span zero volume (|det| = {volume:.3g})"
     return None
 
@@ -178,33 +196,58 @@ class _Block:
         for keyword in ("energy", "charge"):
             if keyword not in self.single:
                 raise error(end, 0, f"{self.where} has no {_usage(keyword)} line before `end`")
-        atoms = reader.numbers(self.atoms, _ATOM_NUMBERS)
         elements = tuple(line.parts[4] for line in self.atoms)
         reader.check_elements(self.atoms, elements)
-        energy, charge = reader.numbers([self.single["energy"], self.single["charge"]], (1,))[:, 0]
+        atoms, lattice, single = self.values()
         return Structure(
             index=self.index,
             line=self.begin.number,
             comment="\n".join(self.comments),
-            lattice=self.cell(),
+            lattice=lattice,
             positions=frozen(atoms[:, 0:3]),
             elements=elements,
             charges=frozen(atoms[:, 3]),
             forces=frozen(atoms[:, 5:8]),
-            energy=float(energy),
-            charge=float(charge),
+            energy=float(single[0]),
+            charge=float(single[1]),
             source=reader.source,
         )
 
-    def cell(self) -> Optional[FloatArray]:
-        if not self.lattice:
-            return None
-        lattice = self.reader.numbers(self.lattice, (1, 2, 3))
-        problem = lattice_problem(lattice)
-        if problem:
-            lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
-            raise self.reader.error(self.lattice[0], 0, f"{problem} ({lines})")
-        return frozen(lattice)
+    def values(self) -> Tuple[FloatArray, Optional[FloatArray], List[float]]:
+        """The atom lines' numbers, the lattice (checked) and (energy, charge): one conversion
+        of every number of the structure (a structure of one atom is read many times a
+        second); the lines are re-scanned for the culprit only when one is bad."""
+        reader = self.reader
+        singles = [self.single["energy"], self.single["charge"]]
+        tokens = [line.parts[c] for line in self.atoms for c in _ATOM_NUMBERS]
+        tokens += [line.parts[c] for line in self.lattice for c in (1, 2, 3)]
+        tokens += [line.parts[1] for line in singles]
+        if not _NUMBERS.fullmatch(" ".join(tokens)):
+            raise self._bad_number()
+        values = [float(token) for token in tokens]
+        if not all(map(math.isfinite, values)):
+            raise self._bad_number()
+        n = 8 * len(self.atoms)
+        atoms = np.array(values[:n]).reshape(len(self.atoms), 8)
+        lattice = None
+        if self.lattice:
+            cell = values[n : n + 9]
+            problem = lattice_problem(cell)
+            if problem:
+                lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
+                raise reader.error(self.lattice[0], 0, f"{problem} ({lines})")
+            lattice = frozen(np.array(cell).reshape(3, 3))
+        return atoms, lattice, values[-2:]
+
+    def _bad_number(self) -> DataError:
+        reader = self.reader
+        for lines, columns in ((self.atoms, _ATOM_NUMBERS), (self.lattice, (1, 2, 3)),
+                               ([self.single["energy"], self.single["charge"]], (1,))):  # fmt: skip
+            try:
+                reader.numbers(lines, columns)
+            except DataError as exc:
+                return exc
+        raise AssertionError("no bad number found")  # pragma: no cover
 
 
 class _Reader:
