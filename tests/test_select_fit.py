@@ -321,3 +321,21 @@ def test_a_pool_too_large_for_the_memory_limit(pool: Path) -> None:
     assert notes["fit"]["degree"] < 3
     assert any(n.startswith(f"fitted with degree {notes['fit']['degree']}, not 3:")
                for n in notes["notes"])  # fmt: skip
+
+
+def test_the_fit_curve_is_read_back_and_drawn(pool: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from sfcompile.plot import figures
+    from sfcompile.selection.report_file import read_selection
+
+    assert run("select", "pool.toml", "--data", str(CUAU), "--per-element", "3",
+               "--validation", "0.25", "--report", "r.json")[0] == 0  # fmt: skip
+    selection = read_selection("r.json")
+    report = json.loads(Path("r.json").read_text())
+    assert selection.fit is not None and list(selection.fit.n) == list(range(1, 7))
+    expected = [p["validation"]["forces"] for p in report["fit"]["curve"]]
+    np.testing.assert_allclose(selection.fit.forces, expected)
+    ax = figures.fit_figure(selection.fit).figure.axes[0]
+    force_line = ax.get_lines()[0]
+    np.testing.assert_allclose(force_line.get_ydata(),
+                               np.array(expected) / report["fit"]["reference"]["force_rms"])  # fmt: skip

@@ -20,7 +20,7 @@ from ..analysis.distributions import DataDistributions, ValueDistribution, densi
 from ..analysis.report import DEAD_THRESHOLD
 from ..analysis.shapes import Curve, Panel
 from ..analysis.stats import Plan
-from ..selection.report_file import Selection
+from ..selection.report_file import FitCurve, Selection
 from ..spec.sftypes import SF_TYPES
 
 LENGTH = "length unit of your data"
@@ -309,6 +309,30 @@ def selection_figure(selection: Selection) -> Drawn:
     return Drawn("selection", "selection curve", fig)
 
 
+def fit_figure(fit: FitCurve) -> Drawn:
+    """The force fit's validation errors against the number of SFs selected (all elements),
+    each relative to its value without SFs (the element offsets alone)."""
+    fig = _figure(9.0, 5.8)
+    ax = fig.add_axes((0.10, 0.30, 0.84, 0.58))
+    colours = _colours(2)
+    for values, scale, colour, label in (
+        (fit.forces, fit.force_rms, colours[0], "force components"),
+        (fit.energy, fit.energy_sigma, colours[1], "energy per atom"),
+    ):
+        if not np.isfinite(values).any() or not scale > 0:
+            continue
+        ax.plot(fit.n, values / scale, marker="o", markersize=3, linewidth=1.5, color=colour,
+                label=f"{label} (1 = {scale:.4g} without SFs)")  # fmt: skip
+    ax.set_xlim(0, int(fit.n[-1]) if len(fit.n) else 1)
+    ax.set_ylim(bottom=0.0)
+    ax.grid(True, color="0.9")
+    ax.set_xlabel("number of SFs selected, N (all elements)")
+    ax.set_ylabel("validation RMSE of the model,\nrelative to the model without SFs")
+    ax.set_title("SF selection (fit): validation errors after the first N picks", fontsize=11)
+    _legend(ax, 2, anchor=-0.14)
+    return Drawn("selection", "selection curve", fig)
+
+
 def draw_all(
     plan: Optional[Plan],
     panels: Sequence[Panel],
@@ -322,5 +346,6 @@ def draw_all(
     if plan is not None and data is not None:
         drawn += [values_figure(plan, e, data.values[e]) for e in plan.elements if plan.sfs[e]]
     if selection is not None:
-        drawn.append(selection_figure(selection))
+        drawn.append(selection_figure(selection) if selection.fit is None
+                     else fit_figure(selection.fit))  # fmt: skip
     return drawn

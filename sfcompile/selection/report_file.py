@@ -1,6 +1,7 @@
 """The report of ``sfcompile select --report FILE.json``, read for ``sfcompile plot --selection``:
-per element the SFs picked one after the other and the fraction of the pool's variance left
-unexplained after each pick (format ``sfcompile-select/1``).
+per element the SFs picked one after the other and the fraction left unexplained after each
+pick; for the force fit also the validation force and energy RMSE after every pick (formats
+``sfcompile-select/1`` and ``/2``).
 
 The reader is strict, as every sfcompile reader: a file that is not JSON is refused at its line
 and column, anything else at the key path of the offending value.
@@ -12,7 +13,7 @@ import json
 import math
 import os
 from dataclasses import dataclass
-from typing import Any, List, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 import numpy.typing as npt
@@ -20,7 +21,7 @@ import numpy.typing as npt
 from ..errors import Diagnostic
 from ..readers.structures import DataError
 
-FORMAT = "sfcompile-select/1"
+FORMATS = ("sfcompile-select/1", "sfcompile-select/2")
 MAX_REPORT_BYTES = 256 * 2**20  # a report of 100,000 picks is some 30 MB
 
 
@@ -37,9 +38,23 @@ class SelectionCurve:
 
 
 @dataclass(frozen=True)
+class FitCurve:
+    """The force fit's curve: after N = 1, 2, ... picks (over all elements) the validation RMSE
+    of the forces and of the energy per atom (NaN without validation structures), and the
+    errors without SFs (the element offsets alone)."""
+
+    n: npt.NDArray[np.int64]
+    forces: npt.NDArray[np.float64]
+    energy: npt.NDArray[np.float64]
+    force_rms: float
+    energy_sigma: float
+
+
+@dataclass(frozen=True)
 class Selection:
     method: str
     curves: Tuple[SelectionCurve, ...]
+    fit: Optional[FitCurve] = None
 
 
 def _fail(source: str, message: str, line: Union[int, None] = None, column: int = 1) -> DataError:
@@ -89,12 +104,45 @@ def parse_selection(text: str, source: str) -> Selection:
     except RecursionError:
         raise _fail(source, "not a selection report: arrays or objects nested too deeply") from None
     _expect(isinstance(report, dict), source, "the report", "a JSON object", report)
-    _expect(report.get("format") == FORMAT, source, "format", f'"{FORMAT}"', report.get("format"))
+    _expect(report.get("format") in FORMATS, source, "format",
+            " or ".join(f'"{f}"' for f in FORMATS), report.get("format"))  # fmt: skip
     elements = report.get("elements")
     _expect(isinstance(elements, dict) and bool(elements), source, "elements",
             "an object with one entry per element", elements)  # fmt: skip
     curves = tuple(_curve(source, str(e), entry) for e, entry in elements.items())
-    return Selection(str(report.get("method", "")), curves)
+    fit = report.get("fit")
+    return Selection(str(report.get("method", "")), curves,
+                     None if fit is None else _fit_curve(source, fit))  # fmt: skip
+
+
+def _rmse(source: str, where: str, value: Any) -> float:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    _expect(value is None or (number and math.isfinite(value) and value >= 0), source, where,
+            "an RMSE (a number >= 0, or null)", value)  # fmt: skip
+    return math.nan if value is None else float(value)
+
+
+def _fit_curve(source: str, fit: Any) -> FitCurve:
+    _expect(isinstance(fit, dict), source, "fit", "an object or null", fit)
+    curve, reference = fit.get("curve"), fit.get("reference")
+    _expect(isinstance(curve, list), source, "fit.curve", "a list of points", curve)
+    _expect(isinstance(reference, dict), source, "fit.reference", "an object", reference)
+    forces, energy = [], []
+    for k, point in enumerate(curve):
+        at = f"fit.curve[{k}]"
+        _expect(isinstance(point, dict), source, at, "an object", point)
+        _expect(point.get("rank") == k + 1, source, f"{at}.rank",
+                f"the rank {k + 1} (points in order)", point.get("rank"))  # fmt: skip
+        validation = point.get("validation")
+        _expect(isinstance(validation, dict), source, f"{at}.validation", "an object", validation)
+        forces.append(_rmse(source, f"{at}.validation.forces", validation.get("forces")))
+        energy.append(_rmse(source, f"{at}.validation.energy", validation.get("energy")))
+    return FitCurve(
+        np.arange(1, len(curve) + 1, dtype=np.int64), np.array(forces), np.array(energy),
+        _rmse(source, "fit.reference.force_rms", reference.get("force_rms")),
+        _rmse(source, "fit.reference.energy_per_atom_sigma",
+              reference.get("energy_per_atom_sigma")),
+    )  # fmt: skip
 
 
 def read_selection(path: Union[str, os.PathLike[str]]) -> Selection:
