@@ -337,5 +337,5 @@ def test_the_fit_curve_is_read_back_and_drawn(pool: Path) -> None:
     np.testing.assert_allclose(selection.fit.forces, expected)
     ax = figures.fit_figure(selection.fit).figure.axes[0]
     force_line = ax.get_lines()[0]
-    np.testing.assert_allclose(force_line.get_ydata(),
-                               np.array(expected) / report["fit"]["reference"]["force_rms"])  # fmt: skip
+    scale = report["fit"]["reference"]["force_rms"]
+    np.testing.assert_allclose(force_line.get_ydata(), np.array(expected) / scale)
