@@ -24,9 +24,9 @@ from sfcompile.readers.structures import read_input_data
 from sfcompile.selection.fit import FitJob, Normal, collect_fit, keys, scaling
 from sfcompile.selection.forward import Candidate, Forward, forward_selection
 
-from .conftest import DATA
+from .conftest import DATA, REPO
 
-CUAU = DATA / "outcome" / "cuau-40.data"
+CUAU = REPO / "bench" / "data" / "cuau-600" / "cuau-40.data"
 QM9 = DATA / "datasets" / "qm9-10.data"
 
 POOL = """\
