@@ -28,6 +28,7 @@ Recipe, all driven by one integer seed:
 The free-atom GFN2-xTB energies (H doublet, C and O triplet) are written to
 atom_energies.json for the training header's atom_energy lines, and statistics to stats.json.
 """
+
 import argparse
 import gzip
 import io
@@ -39,16 +40,17 @@ import time
 import numpy as np
 from ase import Atoms, units
 from ase.build import molecule
-from ase.md.langevin import Langevin
 from ase.constraints import FixCom
+from ase.md.langevin import Langevin
 from ase.md.velocitydistribution import Stationary, ZeroRotation, thermalize_momenta
 from ase.optimize import BFGS
 from scipy.spatial.transform import Rotation
 from tblite.ase import TBLite
 
 METHOD = "GFN2-xTB"
-CALC_KW = dict(method=METHOD, accuracy=1.0, electronic_temperature=300.0, max_iterations=250,
-               verbosity=0)
+CALC_KW = dict(
+    method=METHOD, accuracy=1.0, electronic_temperature=300.0, max_iterations=250, verbosity=0
+)
 TEMPS = [300.0, 600.0, 900.0, 1200.0]
 DT_FS, FRICTION_PER_FS = 0.5, 0.01
 EQUIL_STEPS, SNAP_EVERY, SNAPS_PER_T = 100, 40, 6
@@ -67,10 +69,10 @@ def ethylene_glycol():
     sym = a.get_chemical_symbols()
     pos = a.get_positions()
     c_idx = [i for i, s in enumerate(sym) if s == "C"]
-    o_idx = [i for i, s in enumerate(sym) if s == "O"][0]
+    o_idx = next(i for i, s in enumerate(sym) if s == "O")
     # methyl carbon = carbon farther from O
     cm = max(c_idx, key=lambda i: np.linalg.norm(pos[i] - pos[o_idx]))
-    cc = [i for i in c_idx if i != cm][0]
+    cc = next(i for i in c_idx if i != cm)
     hs = [i for i, s in enumerate(sym) if s == "H" and np.linalg.norm(pos[i] - pos[cm]) < 1.2]
     # the methyl H anti to the C-O bond (largest distance from O)
     h = max(hs, key=lambda i: np.linalg.norm(pos[i] - pos[o_idx]))
@@ -176,8 +178,14 @@ def md_snapshots(a0, temp, rng, n_snap):
     Stationary(a)
     ZeroRotation(a)
     a.set_constraint(FixCom())
-    dyn = Langevin(a, DT_FS * units.fs, temperature_K=temp,
-                   friction=FRICTION_PER_FS / units.fs, fixcm=False, rng=rng)
+    dyn = Langevin(
+        a,
+        DT_FS * units.fs,
+        temperature_K=temp,
+        friction=FRICTION_PER_FS / units.fs,
+        fixcm=False,
+        rng=rng,
+    )
     dyn.run(EQUIL_STEPS)
     snaps = []
     # extra draws beyond n_snap are used only to replace rejected snapshots
@@ -191,8 +199,10 @@ def write_structure(f, atoms, e, forces, comment):
     f.write("begin\n")
     f.write(f"comment {comment}\n")
     for s, p, fr in zip(atoms.get_chemical_symbols(), atoms.positions, forces):
-        f.write(f"atom {p[0]:.10f} {p[1]:.10f} {p[2]:.10f} {s} 0.0 0.0 "
-                f"{fr[0]:.10f} {fr[1]:.10f} {fr[2]:.10f}\n")
+        f.write(
+            f"atom {p[0]:.10f} {p[1]:.10f} {p[2]:.10f} {s} 0.0 0.0 "
+            f"{fr[0]:.10f} {fr[1]:.10f} {fr[2]:.10f}\n"
+        )
     f.write(f"energy {e:.10f}\n")
     f.write("charge 0.0\n")
     f.write("end\n")
@@ -212,8 +222,7 @@ def statistics(structs, atom_e):
     allf = np.concatenate([s["F"].ravel() for s in structs])
     natoms = np.array([len(s["atoms"]) for s in structs])
     e = np.array([s["E"] for s in structs])
-    counts = np.array([[s["atoms"].get_chemical_symbols().count(x) for x in els]
-                       for s in structs])
+    counts = np.array([[s["atoms"].get_chemical_symbols().count(x) for x in els] for s in structs])
     eref = counts @ np.array([atom_e[x]["energy_eV"] for x in els])
     coef, *_ = np.linalg.lstsq(counts.astype(float), e, rcond=None)
     resid_fit = (e - counts @ coef) / natoms
@@ -228,34 +237,46 @@ def statistics(structs, atom_e):
             pair_min[k] = min(pair_min.get(k, np.inf), float(dij))
     per_el_f = {}
     for x in els:
-        fx = np.concatenate([s["F"][np.array(s["atoms"].get_chemical_symbols()) == x].ravel()
-                             for s in structs])
-        per_el_f[x] = {"rms": float(np.sqrt(np.mean(fx ** 2))), "max_abs": float(np.abs(fx).max())}
+        fx = np.concatenate(
+            [s["F"][np.array(s["atoms"].get_chemical_symbols()) == x].ravel() for s in structs]
+        )
+        per_el_f[x] = {"rms": float(np.sqrt(np.mean(fx**2))), "max_abs": float(np.abs(fx).max())}
     kinds = {}
     for s in structs:
         kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
     per_kind_f = {}
     for kind in sorted(kinds):
         fk = np.concatenate([s["F"].ravel() for s in structs if s["kind"] == kind])
-        per_kind_f[kind] = {"rms": float(np.sqrt(np.mean(fk ** 2))),
-                            "max_abs": float(np.abs(fk).max())}
+        per_kind_f[kind] = {
+            "rms": float(np.sqrt(np.mean(fk**2))),
+            "max_abs": float(np.abs(fk).max()),
+        }
     return {
-        "n_structures": len(structs), "n_atoms": int(natoms.sum()),
+        "n_structures": len(structs),
+        "n_atoms": int(natoms.sum()),
         "atoms_per_element": {x: int(counts[:, i].sum()) for i, x in enumerate(els)},
-        "atoms_per_structure": {"min": int(natoms.min()), "max": int(natoms.max()),
-                                "mean": float(natoms.mean())},
+        "atoms_per_structure": {
+            "min": int(natoms.min()),
+            "max": int(natoms.max()),
+            "mean": float(natoms.mean()),
+        },
         "structures_per_kind": kinds,
-        "force_component_rms_eV_A": float(np.sqrt(np.mean(allf ** 2))),
+        "force_component_rms_eV_A": float(np.sqrt(np.mean(allf**2))),
         "force_component_max_abs_eV_A": float(np.abs(allf).max()),
         "force_by_element_eV_A": per_el_f,
         "force_by_kind_eV_A": per_kind_f,
-        "energy_per_atom_raw_eV": {"mean": float((e / natoms).mean()),
-                                   "sigma": float((e / natoms).std())},
-        "energy_per_atom_minus_free_atoms_eV": {"mean": float(((e - eref) / natoms).mean()),
-                                                "sigma": float(((e - eref) / natoms).std())},
+        "energy_per_atom_raw_eV": {
+            "mean": float((e / natoms).mean()),
+            "sigma": float((e / natoms).std()),
+        },
+        "energy_per_atom_minus_free_atoms_eV": {
+            "mean": float(((e - eref) / natoms).mean()),
+            "sigma": float(((e - eref) / natoms).std()),
+        },
         "energy_per_atom_residual_after_linear_composition_fit_meV": {
             "sigma": float(resid_fit.std() * 1000),
-            "fitted_element_energies_eV": dict(zip(els, map(float, coef)))},
+            "fitted_element_energies_eV": dict(zip(els, map(float, coef))),
+        },
         "shortest_distance_per_pair_A": pair_min,
     }
 
@@ -278,8 +299,12 @@ def main():
     for isys, (name, parts) in enumerate(SYSTEMS):
         a0 = build_cluster(parts, rng) if len(parts) > 1 else monomer(parts[0])
         a0, conv, nsteps = relax(a0)
-        relax_log[name] = {"converged": conv, "steps": nsteps, "n_atoms": len(a0),
-                           "formula": a0.get_chemical_formula()}
+        relax_log[name] = {
+            "converged": conv,
+            "steps": nsteps,
+            "n_atoms": len(a0),
+            "formula": a0.get_chemical_formula(),
+        }
         n_rattle = base - n_md + (1 if isys < extra else 0)
         for temp in TEMPS:
             snaps = md_snapshots(a0, temp, rng, SNAPS_PER_T)
@@ -294,9 +319,15 @@ def main():
                 sp = single_point(a)
                 if sp is None:
                     continue
-                structs.append({"atoms": a, "E": sp[0], "F": sp[1], "kind": "md",
-                                "comment": f"system={name} kind=md T={temp:.0f}K snap={k} "
-                                           f"method={METHOD}"})
+                structs.append(
+                    {
+                        "atoms": a,
+                        "E": sp[0],
+                        "F": sp[1],
+                        "kind": "md",
+                        "comment": f"system={name} kind=md T={temp:.0f}K snap={k} method={METHOD}",
+                    }
+                )
                 kept += 1
             if kept < SNAPS_PER_T:
                 sys.exit(f"too few valid MD snapshots for {name} at {temp} K")
@@ -313,18 +344,30 @@ def main():
             sp = single_point(a)
             if sp is None:
                 continue
-            structs.append({"atoms": a, "E": sp[0], "F": sp[1], "kind": "rattle",
-                            "comment": f"system={name} kind=rattle sigma={sigma:.2f}A "
-                                       f"draw={k - 1} method={METHOD}"})
+            structs.append(
+                {
+                    "atoms": a,
+                    "E": sp[0],
+                    "F": sp[1],
+                    "kind": "rattle",
+                    "comment": f"system={name} kind=rattle sigma={sigma:.2f}A "
+                    f"draw={k - 1} method={METHOD}",
+                }
+            )
             kept += 1
-        print(f"{name:24s} {a0.get_chemical_formula():10s} atoms {len(a0):3d} relax "
-              f"{'ok' if conv else 'NOT converged'} ({nsteps} steps); total structures "
-              f"{len(structs)}; {time.time() - t0:.0f} s", flush=True)
+        print(
+            f"{name:24s} {a0.get_chemical_formula():10s} atoms {len(a0):3d} relax "
+            f"{'ok' if conv else 'NOT converged'} ({nsteps} steps); total structures "
+            f"{len(structs)}; {time.time() - t0:.0f} s",
+            flush=True,
+        )
 
     # byte-reproducible gzip: no file name and mtime 0 in the gzip header
-    with open(args.out, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz, \
-            io.TextIOWrapper(gz, encoding="ascii", newline="\n") as f:
+    with (
+        open(args.out, "wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz,
+        io.TextIOWrapper(gz, encoding="ascii", newline="\n") as f,
+    ):
         for s in structs:
             write_structure(f, s["atoms"], s["E"], s["F"], s["comment"])
     atom_e = free_atom_energies()
@@ -332,14 +375,21 @@ def main():
     st["relaxation"] = relax_log
     st["seed"] = args.seed
     st["generation_wall_s"] = time.time() - t0
-    import ase
     import importlib.metadata as md
-    st["versions"] = {"tblite": md.version("tblite"), "ase": ase.__version__,
-                      "numpy": np.__version__, "scipy": md.version("scipy"),
-                      "python": sys.version.split()[0]}
+
+    import ase
+
+    st["versions"] = {
+        "tblite": md.version("tblite"),
+        "ase": ase.__version__,
+        "numpy": np.__version__,
+        "scipy": md.version("scipy"),
+        "python": sys.version.split()[0],
+    }
     st["calculator"] = CALC_KW
-    with open(os.path.join(os.path.dirname(os.path.abspath(args.out)), "atom_energies.json"),
-              "w") as f:
+    with open(
+        os.path.join(os.path.dirname(os.path.abspath(args.out)), "atom_energies.json"), "w"
+    ) as f:
         json.dump(atom_e, f, indent=1)
     with open(os.path.join(os.path.dirname(os.path.abspath(args.out)), "stats.json"), "w") as f:
         json.dump(st, f, indent=1)
