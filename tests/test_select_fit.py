@@ -22,7 +22,7 @@ from sfcompile.engine.derivatives import atom_derivatives
 from sfcompile.generate.pipeline import check, load
 from sfcompile.readers.structures import read_input_data
 from sfcompile.selection.fit import FitJob, Normal, collect_fit, keys, scaling
-from sfcompile.selection.forward import Candidate, Forward, forward_selection
+from sfcompile.selection.forward import Candidate, Forward, forward_selection, weights
 
 from .conftest import DATA, REPO
 
@@ -140,16 +140,18 @@ def test_each_step_is_the_best_exact_refit() -> None:
     normal["forces", "validation"].add(x[:50], y[:50])
     candidates = [Candidate("Cu", k, np.array([1 + 2 * k, 2 + 2 * k])) for k in range(6)]
     ridge = 1e-3
-    machine = Forward(normal, np.array([0]), candidates, ridge=ridge)
+    length = np.sqrt((x * x).sum(axis=0))  # the penalty is then ridge × (w × length)²
+    machine = Forward(normal, np.array([0]), candidates, ridge=ridge, spread=length)
     steps = forward_selection(machine, {"Cu": 4})
-    length = np.sqrt((x * x).sum(axis=0))
     xs, ys = x / length, y
     chosen = [0]
+    _, w_f = weights(normal, np.array([0]), 1.0)
 
     def loss(columns: List[int]) -> float:
-        a = xs[:, columns].T @ xs[:, columns] + ridge * np.diag([0.0] + [1.0] * (len(columns) - 1))
-        w = np.linalg.solve(a + 1e-12 * np.eye(len(columns)), xs[:, columns].T @ ys)
-        return float(ys @ ys - (xs[:, columns].T @ ys) @ w)
+        penalty = ridge * np.diag([0.0] + [1.0] * (len(columns) - 1)) + 1e-12 * np.eye(len(columns))
+        a = w_f * xs[:, columns].T @ xs[:, columns] + penalty
+        b = w_f * xs[:, columns].T @ ys
+        return float(w_f * ys @ ys - b @ np.linalg.solve(a, b))
 
     start = loss(chosen)
     for step in steps:

@@ -238,7 +238,7 @@ def score_spec(
 
     plan = dataclasses.replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
     opened, data_name, _ = data_source(data, format, plan.elements)
-    found = survey(opened())
+    found = survey(opened(), seed)
     if not usable(found):
         raise SelectionError([missing_message(found, data_name)])
     try:

@@ -15,6 +15,7 @@ force needs them.
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Tuple
@@ -23,11 +24,12 @@ import numpy as np
 
 from ..analysis.stats import Plan
 from ..engine.cluster import ChunkProgress
+from ..engine.cutoff_functions import FloatArray
 from ..engine.parallel import geometry_of
 from ..engine.sfvalues import Geometry, StructureLike
 from ..errors import Diagnostic
 from .collect import Progress
-from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, scaling
+from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, keys, scaling
 from .forward import RIDGE, Candidate, Errors, Forward, MarginalCost, Step, forward_selection
 
 #: Operations (rows × columns²) the normal equations of a run may cost, about: a few seconds.
@@ -63,12 +65,14 @@ class Survey:
     nonzero: bool = False  # some force is not zero
     energies: bool = True
     missing: Optional[Geometry] = None  # the first structure without forces or energy
-    head: List[Geometry] = field(default_factory=list)  # the first structures, for the basis
+    head: List[Geometry] = field(default_factory=list)  # a seeded sample, for the basis
 
 
-def survey(structures: Iterable[StructureLike]) -> Survey:
-    """Count the structures and atoms; keep the first ones (about SCALING_ATOMS atoms)."""
+def survey(structures: Iterable[StructureLike], seed: int = 0) -> Survey:
+    """Count the structures and atoms; keep a seeded sample of whole structures of about
+    SCALING_ATOMS atoms from all over the data (those with the smallest keys), in file order."""
     found = Survey()
+    sample: List[Tuple[float, int, Geometry]] = []  # a max-heap by key (keys negated)
     kept = 0
     for k, structure in enumerate(structures):
         geometry = geometry_of(structure)
@@ -76,15 +80,19 @@ def survey(structures: Iterable[StructureLike]) -> Survey:
             geometry = geometry._replace(number=k)
         found.structures += 1
         found.atoms += len(geometry.elements)
-        if kept < SCALING_ATOMS:
-            found.head.append(geometry)
+        key = float(keys(seed, 4, np.array([geometry.number]))[0])
+        if kept < SCALING_ATOMS or key < -sample[0][0]:
+            heapq.heappush(sample, (-key, geometry.number, geometry))
             kept += len(geometry.elements)
+            while len(sample) > 1 and kept - len(sample[0][2].elements) >= SCALING_ATOMS:
+                kept -= len(heapq.heappop(sample)[2].elements)
         if geometry.forces is None or geometry.energy is None:
             found.forces = found.forces and geometry.forces is not None
             found.energies = found.energies and geometry.energy is not None
             found.missing = found.missing or geometry
         elif not found.nonzero and np.any(np.asarray(geometry.forces) != 0.0):
             found.nonzero = True
+    found.head = sorted((g for _, _, g in sample), key=lambda g: g.number)
     return found
 
 
@@ -212,10 +220,24 @@ def fit_select(
     varying = {e: len(plan.sfs[e]) - len(constant[e]) for e in job.elements}
     asked = quotas(varying)
     machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
-                      settings.energy_weight, settings.ridge)  # fmt: skip
+                      settings.energy_weight, settings.ridge, spreads(job, part))  # fmt: skip
     steps = forward_selection(machine, asked, target_force_rmse,
                               None if cost is None else cost(candidates))  # fmt: skip
     return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline)
+
+
+def spreads(job: FitJob, part: FitPart) -> FloatArray:
+    """Per column, the largest |g^p| of its SF over the data (1 for the offsets)."""
+    out = np.ones(job.width)
+    for element in job.elements:
+        low = (part.low[element] - job.shift[element]) * job.scale[element]
+        high = (part.high[element] - job.shift[element]) * job.scale[element]
+        reach = np.maximum(np.abs(low), np.abs(high))
+        reach = np.where(np.isfinite(reach) & (reach > 0), reach, 1.0)
+        for p in range(job.powers):
+            columns = job.offsets[element] + np.arange(len(reach)) * job.powers + p
+            out[columns] = reach ** (p + 1)
+    return out
 
 
 def candidates_of(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:

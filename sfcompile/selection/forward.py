@@ -1,18 +1,22 @@
-"""Greedy forward selection of SFs by their fit to reference energies and forces, in the space
-of the normal equations (the rows are never needed again).
+"""Greedy forward selection of SFs by their fit to reference energies and forces, in the space of
+the normal equations (the rows are never needed again).
 
-Objective (training structures): w_E·Σ_s (E_s/N_s − pred)² + w_F·Σ (F − pred)² with
-w_E = energy_weight / (n_E var(E/N)) and w_F = 1 / (n_F var(F)) — the two mean squared errors,
-each relative to the variance of its reference — plus a ridge λ‖w‖² on the SF columns after
-every column is scaled to unit length. Starting from the element offsets, each step adds the
-SF (its P columns) whose exact refit lowers the objective most, or, cost-aware, the most per
-unit of its marginal cost; the refit after a pick is exact.
+Objective (training structures): w_E·Σ_s (E_s/N_s − pred)² + w_F·Σ (F − pred)² with w_E =
+energy_weight / (n_E var(E/N)) and w_F = 1 / (n_F var(F)) — the two mean squared errors, each
+relative to the variance of its reference — plus a ridge λ Σ (w_c s_c)² / var(E/N), s_c the
+spread of column c's function over the whole data (max |u^p| over the SF's range, every
+structure counted): no term of the model may swing by much more than the energies do anywhere
+the data goes, so an SF that barely varies on the training structures cannot take a coefficient
+that explodes where it does vary (a polynomial of an SF 600 σ beyond its usual values, say).
+Starting from the element offsets, each step adds the SF (its P columns) whose exact refit
+lowers the objective most, or, cost-aware, the most per unit of its marginal cost; the refit
+after a pick is exact.
 
 In Gram space (A = XᵀX, b = Xᵀy): with the selected columns S, the Cholesky factor L of A_SS
-and V = L⁻¹ A_S,·, z = L⁻¹ b_S, a candidate block G lowers the objective by
-rᵀ Q⁻¹ r, r = b_G − V_Gᵀ z, Q = A_GG − V_Gᵀ V_G (the part of G not explained by S). Adding G
-appends P rows to V and z; Q and r of every candidate are updated with those rows only
-(Efroymson's stepwise regression on the Gram matrix; block orthogonal matching pursuit).
+and V = L⁻¹ A_S,·, z = L⁻¹ b_S, a candidate block G lowers the objective by rᵀ Q⁻¹ r, r = b_G −
+V_Gᵀ z, Q = A_GG − V_Gᵀ V_G (the part of G not explained by S). Adding G appends P rows to V
+and z; Q and r of every candidate are updated with those rows only (Efroymson's stepwise
+regression on the Gram matrix; block orthogonal matching pursuit).
 
 After every pick the model's weights give the validation RMSE of forces and energies per atom,
 from the validation structures' own normal equations: RMSE² = (wᵀAw − 2bᵀw + Σy²)/n.
@@ -29,7 +33,7 @@ from ..engine.cutoff_functions import FloatArray
 from ..engine.neighbours import IntArray
 from .fit import Normal
 
-RIDGE = 1e-6  # λ, relative to unit column length
+RIDGE = 1e-7  # λ: see the module docstring
 NO_GAIN = 1e-12  # a pick that lowers the objective by less than this (relative) ends the run
 
 
@@ -105,9 +109,14 @@ class Forward:
         candidates: Sequence[Candidate],
         energy_weight: float = 1.0,
         ridge: float = RIDGE,
+        spread: Optional[FloatArray] = None,
     ) -> None:
         self.normal, self.candidates = normal, list(candidates)
         w_e, w_f = weights(normal, np.asarray(fixed, dtype=np.int64), energy_weight)
+        energies = normal["energy", "training"].rows
+        # the penalty λ (w s)² in the objective's units: a swing w·s of an energy per atom
+        # against the spread of the energies the offsets leave (1 without energies)
+        per_swing = w_e * energies / max(energy_weight, 1e-300) if w_e > 0 else 1.0
         gram = w_e * normal["energy", "training"].gram + w_f * normal["forces", "training"].gram
         rhs = w_e * normal["energy", "training"].rhs + w_f * normal["forces", "training"].rhs
         self.total = w_e * normal["energy", "training"].squares + \
@@ -120,7 +129,11 @@ class Forward:
             len(self.candidates), -1
         )
         self.block = block  # (candidates, P)
-        self.gram[block.reshape(-1), block.reshape(-1)] += ridge
+        columns = block.reshape(-1)
+        spread = np.ones(len(self.rhs)) if spread is None else np.asarray(spread)
+        self.gram[columns, columns] += (
+            ridge * per_swing * (spread[columns] / self.length[columns]) ** 2
+        )
         self.gram[fixed, fixed] += 1e-12
         self.columns: List[int] = []
         self.v = np.zeros((0, len(self.rhs)))

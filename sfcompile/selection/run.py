@@ -225,7 +225,7 @@ def select(
     _check_rule(checked, plan, rule)
     notes: List[str] = []
     if method in ("auto", "fit"):
-        found = survey(open_data())
+        found = survey(open_data(), seed)
         if usable(found):
             method = "fit"
         elif method == "fit" or rule.max_validation_rmse is not None:

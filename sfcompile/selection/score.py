@@ -26,7 +26,15 @@ from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.sfvalues import StructureLike
 from .collect import Progress
 from .fit import FitJob, collect_fit, scaling
-from .fit_run import FitOutcome, FitSettings, Survey, candidates_of, plan_fit, reference_figures
+from .fit_run import (
+    FitOutcome,
+    FitSettings,
+    Survey,
+    candidates_of,
+    plan_fit,
+    reference_figures,
+    spreads,
+)
 from .forward import Errors, Forward
 
 
@@ -89,7 +97,8 @@ def score(
                        chunk_progress=chunk_progress)  # fmt: skip
     candidates, constant = candidates_of(job, part)
     offsets = np.arange(len(plan.elements), dtype=np.int64)
-    machine = Forward(part.normal, offsets, candidates, settings.energy_weight, settings.ridge)
+    machine = Forward(part.normal, offsets, candidates, settings.energy_weight, settings.ridge,
+                      spreads(job, part))  # fmt: skip
     for k in range(len(candidates)):
         machine.pick(k)
     outcome = FitOutcome(settings, planned, candidates, [], part, constant, machine.baseline)
