@@ -53,10 +53,10 @@ _EXPORTS: Dict[str, Tuple[str, str]] = {
 __all__ = [
     "DataError", "Diagnostic", "Geometry", "SelectionError", "SelectionResult",
     "SfcompileError", "SpecError", "SpecWarning", "Structure", "StructureSelection",
-    "SymFuncParamGenerator", "__version__", "check", "check_file", "compile_spec",
-    "compile_target", "compute", "dscribe_acsf", "import_input_nn", "load", "load_spec",
-    "n2p2_index_map", "read_input_data",
-    "read_input_nn", "read_structures", "read_with_ase", "select", "select_structures",
+    "SymFuncParamGenerator", "__version__", "atom_derivatives", "check", "check_file",
+    "compile_spec", "compile_target", "compute", "derivatives", "dscribe_acsf",
+    "import_input_nn", "load", "load_spec", "n2p2_index_map", "read_input_data",
+    "read_input_nn", "read_structures", "read_with_ase", "score", "select", "select_structures",
     "update_file",
 ]  # fmt: skip
 

@@ -20,6 +20,7 @@ from ..errors import Diagnostic
 from ..generate.pipeline import Checked
 from ..generate.selected import selected_spec_text
 from ..readers.formats import read_structures
+from ..targets.formatting import NumberFormat
 from .collect import Progress
 from .fit_run import FitSettings
 from .report import report, selected_lines, selection_table
@@ -242,9 +243,10 @@ def score_spec(
     if not usable(found):
         raise SelectionError([missing_message(found, data_name)])
     try:
+        numbers = NumberFormat(checked.loaded.spec.output.precision)
         result = score(plan, opened, found, settings or FitSettings(), seed=seed, jobs=jobs,
                        max_memory=max_memory, progress=progress, scheduler=scheduler,
-                       chunk_progress=chunk_progress)  # fmt: skip
+                       chunk_progress=chunk_progress, numbers=numbers)  # fmt: skip
     except FitRefused as exc:
         raise SelectionError([Diagnostic("error", str(exc), "<score>")]) from None
     return result.document(checked.loaded.source.file_name, data_name)

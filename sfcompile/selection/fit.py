@@ -136,19 +136,22 @@ class FitPart:
     """What a chunk (or the whole data) contributed."""
 
     normal: Dict[Tuple[str, str], Normal]  # (part, set) -> normal equations
-    low: Dict[str, FloatArray]
+    low: Dict[str, FloatArray]  # per element, each SF's smallest value on all structures
     high: Dict[str, FloatArray]
+    trained_low: Dict[str, FloatArray]  # ... on the training structures
+    trained_high: Dict[str, FloatArray]
     atoms: Dict[str, int] = field(default_factory=dict)
     structures: Dict[str, int] = field(default_factory=dict)  # per set
 
     @classmethod
     def empty(cls, job: FitJob) -> FitPart:
         width = job.width
-        return cls(
-            {(p, s): Normal.empty(width) for p in PARTS for s in SETS},
-            {e: np.full(len(job.plan.sfs[e]), np.inf) for e in job.elements},
-            {e: np.full(len(job.plan.sfs[e]), -np.inf) for e in job.elements},
-        )
+        lows = [{e: np.full(len(job.plan.sfs[e]), np.inf) for e in job.elements}
+                for _ in range(2)]  # fmt: skip
+        highs = [{e: np.full(len(job.plan.sfs[e]), -np.inf) for e in job.elements}
+                 for _ in range(2)]  # fmt: skip
+        normal = {(p, s): Normal.empty(width) for p in PARTS for s in SETS}
+        return cls(normal, lows[0], highs[0], lows[1], highs[1])
 
     def merge(self, other: FitPart) -> None:
         for key, normal in other.normal.items():
@@ -156,6 +159,10 @@ class FitPart:
         for element in self.low:
             self.low[element] = np.minimum(self.low[element], other.low[element])
             self.high[element] = np.maximum(self.high[element], other.high[element])
+            self.trained_low[element] = np.minimum(self.trained_low[element],
+                                                   other.trained_low[element])  # fmt: skip
+            self.trained_high[element] = np.maximum(self.trained_high[element],
+                                                    other.trained_high[element])  # fmt: skip
         for mine, theirs in ((self.atoms, other.atoms), (self.structures, other.structures)):
             for name, n in theirs.items():
                 mine[name] = mine.get(name, 0) + n
@@ -194,9 +201,14 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
         energy_x[:, k] = np.bincount(owner[symbols == element], minlength=len(chunk))
     for element in job.elements:
         values = evaluation.values[element]
+        trained = values[~held[owner[evaluation.centres[element]]]]
         if len(values):
             part.low[element] = np.minimum(part.low[element], values.min(axis=0))
             part.high[element] = np.maximum(part.high[element], values.max(axis=0))
+        if len(trained):
+            part.trained_low[element] = np.minimum(part.trained_low[element], trained.min(axis=0))
+            part.trained_high[element] = np.maximum(part.trained_high[element],
+                                                    trained.max(axis=0))  # fmt: skip
         g = (values - job.shift[element]) * job.scale[element]
         powers = np.stack([g ** (p + 1) for p in range(job.powers)], axis=2)
         powers = powers.reshape(len(g), g.shape[1] * job.powers)

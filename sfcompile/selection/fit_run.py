@@ -22,12 +22,14 @@ from typing import Callable, Dict, Iterable, List, Optional, Tuple
 
 import numpy as np
 
+from ..analysis.report import describe
 from ..analysis.stats import Plan
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
 from ..engine.parallel import geometry_of
 from ..engine.sfvalues import Geometry, StructureLike
 from ..errors import Diagnostic
+from ..targets.formatting import NumberFormat
 from .collect import Progress
 from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, keys, scaling
 from .forward import RIDGE, Candidate, Errors, Forward, MarginalCost, Step, forward_selection
@@ -172,6 +174,7 @@ class FitOutcome:
     part: FitPart
     constant: Dict[str, List[int]]  # per element, the pool positions constant on the data
     baseline: Dict[str, Errors]  # the errors of the element offsets alone, per set
+    extrapolating: List[Tuple[str, int, float]] = field(default_factory=list)  # see extrapolated
 
     def picks(self, element: str) -> List[Tuple[int, Step]]:
         """The element's pool positions in pick order, with their steps."""
@@ -223,7 +226,12 @@ def fit_select(
                       settings.energy_weight, settings.ridge, spreads(job, part))  # fmt: skip
     steps = forward_selection(machine, asked, target_force_rmse,
                               None if cost is None else cost(candidates))  # fmt: skip
-    return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline)
+    picked: Dict[str, List[int]] = {}
+    for step in steps:
+        candidate = candidates[step.candidate]
+        picked.setdefault(candidate.element, []).append(candidate.position)
+    return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline,
+                      extrapolated(job, part, picked))  # fmt: skip
 
 
 def spreads(job: FitJob, part: FitPart) -> FloatArray:
@@ -238,6 +246,28 @@ def spreads(job: FitJob, part: FitPart) -> FloatArray:
             columns = job.offsets[element] + np.arange(len(reach)) * job.powers + p
             out[columns] = reach ** (p + 1)
     return out
+
+
+#: An SF takes values on validation structures this many of its training spans beyond them:
+#: the model extrapolates there (a polynomial of it can swing far), and says so.
+EXTRAPOLATION = 1.0
+
+
+def extrapolated(
+    job: FitJob, part: FitPart, chosen: Optional[Dict[str, List[int]]] = None
+) -> List[Tuple[str, int, float]]:
+    """(element, pool position, how many training spans beyond) of each SF (of ``chosen``, or
+    of the whole plan) whose validation values leave its training range by more than
+    EXTRAPOLATION spans; the largest first."""
+    found: List[Tuple[str, int, float]] = []
+    for element in job.elements:
+        low, high = part.trained_low[element], part.trained_high[element]
+        span = np.where(high > low, high - low, np.inf)
+        beyond = np.maximum(low - part.low[element], part.high[element] - high) / span
+        positions = range(len(beyond)) if chosen is None else chosen.get(element, [])
+        found += [(element, k, float(beyond[k])) for k in positions
+                  if np.isfinite(beyond[k]) and beyond[k] > EXTRAPOLATION]  # fmt: skip
+    return sorted(found, key=lambda item: -item[2])
 
 
 def candidates_of(job: FitJob, part: FitPart) -> Tuple[List[Candidate], Dict[str, List[int]]]:
@@ -275,3 +305,22 @@ def missing_message(found: Survey, data_name: str) -> Diagnostic:
 def reference_figures(outcome: FitOutcome) -> Dict[str, float]:
     """The scale of the errors: those of the element offsets alone (training structures)."""
     return {"force_rms": outcome.force_rms, "energy_per_atom_sigma": outcome.energy_sigma}
+
+
+def extrapolation_note(
+    outcome: FitOutcome, plan: Plan, what: str, numbers: Optional[NumberFormat] = None
+) -> Optional[str]:
+    """A note naming the SFs (of ``what``: "the selection", "the set") whose validation values
+    lie far beyond their training range, or None (``numbers``: as the compiled lines print
+    them)."""
+    if not outcome.extrapolating:
+        return None
+    shown = [f"{describe(plan.sfs[e][k], numbers)} ({beyond:.3g} spans)"
+             for e, k, beyond in outcome.extrapolating[:3]]  # fmt: skip
+    more = len(outcome.extrapolating) - len(shown)
+    return (
+        f"{len(outcome.extrapolating)} SF(s) of {what} take values on the validation structures "
+        f"far beyond their range on the training structures (by more than "
+        f"{EXTRAPOLATION:g} × that range): {', '.join(shown)}{f' and {more} more' if more else ''}"
+        "; the model extrapolates there, which can dominate its validation error"
+    )

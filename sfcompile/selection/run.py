@@ -30,12 +30,14 @@ from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic, SfcompileError
 from ..generate.expand import SymmetryFunction
 from ..generate.pipeline import Checked
+from ..targets.formatting import NumberFormat
 from .collect import Job, Part, Progress, collect, draw_sample
 from .fit_run import (
     FitOutcome,
     FitRefused,
     FitSettings,
     Survey,
+    extrapolation_note,
     fit_select,
     missing_message,
     survey,
@@ -308,6 +310,10 @@ def _select_by_fit(
     pools = _pools(checked)
     choices = {e: _fit_choice(plan, outcome, e, pools[e], rule) for e in _central(plan)}
     notes += outcome.planned.notes
+    numbers = NumberFormat(checked.loaded.spec.output.precision)
+    note = extrapolation_note(outcome, plan, "the selection", numbers)
+    if note is not None:
+        notes.append(note)
     return SelectionRun(
         checked, "fit", cost_weighted, rule, choices, sum(outcome.part.structures.values()),
         None, seed, fit=outcome, notes=tuple(notes),

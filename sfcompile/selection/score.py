@@ -24,6 +24,7 @@ from ..analysis.stats import Plan
 from ..engine.cluster import ChunkProgress
 from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.sfvalues import StructureLike
+from ..targets.formatting import NumberFormat
 from .collect import Progress
 from .fit import FitJob, collect_fit, scaling
 from .fit_run import (
@@ -31,6 +32,8 @@ from .fit_run import (
     FitSettings,
     Survey,
     candidates_of,
+    extrapolated,
+    extrapolation_note,
     plan_fit,
     reference_figures,
     spreads,
@@ -48,6 +51,7 @@ class Score:
     training: Errors
     validation: Errors
     seed: int
+    notes: List[str]
 
     def document(self, spec: str, data: str) -> Dict[str, Any]:
         """The JSON report (``sfcompile-score/1``)."""
@@ -71,7 +75,7 @@ class Score:
             "validation": {"forces": number(self.validation.forces),
                            "energy": number(self.validation.energy)},
             "reference": {k: number(v) for k, v in reference_figures(fit).items()},
-            "notes": list(fit.planned.notes),
+            "notes": [*fit.planned.notes, *self.notes],
         }  # fmt: skip
 
 
@@ -87,6 +91,7 @@ def score(
     progress: Optional[Progress] = None,
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
+    numbers: Optional[NumberFormat] = None,
 ) -> Score:
     """Fit the model with every SF of ``plan`` that varies on the data and give its errors."""
     planned = plan_fit(plan, found, settings, jobs, max_memory)
@@ -101,12 +106,15 @@ def score(
                       spreads(job, part))  # fmt: skip
     for k in range(len(candidates)):
         machine.pick(k)
-    outcome = FitOutcome(settings, planned, candidates, [], part, constant, machine.baseline)
+    outcome = FitOutcome(settings, planned, candidates, [], part, constant, machine.baseline,
+                         extrapolated(job, part))  # fmt: skip
     used: Dict[str, int] = {}
     for candidate in candidates:
         used[candidate.element] = used.get(candidate.element, 0) + 1
+    note = extrapolation_note(outcome, plan, "the set", numbers)
     return Score(outcome, used, {e: len(c) for e, c in constant.items()},
-                 machine.errors("training"), machine.errors("validation"), seed)  # fmt: skip
+                 machine.errors("training"), machine.errors("validation"), seed,
+                 [] if note is None else [note])  # fmt: skip
 
 
 def format_score(document: Dict[str, Any]) -> str:
