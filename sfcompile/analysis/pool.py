@@ -29,16 +29,19 @@ detail (docs/select.md, "Pools"). The rules, each quoted in the spec's comments:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations_with_replacement
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
+from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
+from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic
-from ..generate.pipeline import Checked
+from ..generate.pipeline import Checked, check
 from ..readers.structures import DataError
+from ..spec.load import load_spec, source_from_text
 from .report import DEAD_THRESHOLD, is_dead
 from .starter import _down, _real, _toml_array, _wrap, _Writer
-from .stats import Pair, Totals
+from .stats import Pair, Progress, Totals, collect, spec_plan
 from .survey import Survey
 
 Combination = Tuple[str, ...]
@@ -285,3 +288,34 @@ def constant_combinations(
             ):
                 found.setdefault(g.index, []).append(combination)
     return found
+
+
+def checked_text(text: str, name: str) -> Checked:
+    """``text`` checked; a spec of init's that does not compile cleanly is a bug of init."""
+    checked = check(load_spec(source_from_text(text, name)))
+    if checked.diagnostics:
+        problems = "; ".join(d.format() for d in checked.diagnostics)
+        raise RuntimeError(f"the spec of sfcompile init does not compile cleanly: {problems}")
+    return checked
+
+
+def candidate_pool(
+    survey: Survey,
+    source: str,
+    structures: Iterable[StructureLike],
+    *,
+    name: str = "<pool>",
+    jobs: int = 1,
+    progress: Optional[Progress] = None,
+    max_pairs: Optional[int] = MAX_PAIRS,
+    max_triplets: Optional[int] = MAX_TRIPLETS,
+    scheduler: Optional[str] = None,
+) -> Pool:
+    """The pool for the data set ``source`` that ``survey`` measured, evaluated on its
+    ``structures`` (the same data, read again) to leave out what is constant there."""
+    draft = pool_spec(survey, source)
+    checked = checked_text(draft.text, name)
+    plan = replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
+    totals = collect(plan, structures, jobs, progress, scheduler=scheduler)
+    dropped = constant_combinations(checked, totals)
+    return pool_spec(survey, source, dropped) if dropped else draft

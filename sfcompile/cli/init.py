@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import os
 
 from .options import EXIT_ERROR, EXIT_OK, data_arguments, output_option
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
     from ..analysis.pool import Pool
     from ..analysis.survey import Survey
-    from ..generate.pipeline import Checked
     from .progress import ProgressLine
 
 
@@ -53,6 +51,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             file=stderr,
         )
         return EXIT_ERROR
+    from ..analysis.pool import checked_text
     from ..analysis.starter import starter_spec
     from ..analysis.survey import survey
     from ..readers.formats import read_structures
@@ -65,7 +64,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     name = os.path.basename(args.output) if args.output else "<stdout>"
     made = _pool(args, stderr, measured, source, name) if args.pool else None
     spec = made or starter_spec(measured, source)
-    checked = _clean(spec.text, name)
+    checked = checked_text(spec.text, name)
     per_element: Dict[str, int] = {}
     for g in checked.generated:
         for combination in g.combinations:
@@ -104,34 +103,17 @@ def _progress(stderr: TextIO, command: str) -> Iterator[Optional[ProgressLine]]:
             progress.close()
 
 
-def _clean(text: str, name: str) -> Checked:
-    """``text`` checked; a spec of init's that does not compile cleanly is a bug of init."""
-    from ..generate.pipeline import check
-    from ..spec.load import load_spec, source_from_text
-
-    checked = check(load_spec(source_from_text(text, name)))
-    if checked.diagnostics:
-        problems = "; ".join(d.format() for d in checked.diagnostics)
-        raise RuntimeError(f"the spec of sfcompile init does not compile cleanly: {problems}")
-    return checked
-
-
 def _pool(
     args: argparse.Namespace, stderr: TextIO, measured: Survey, source: str, name: str
 ) -> Pool:
     """The candidate pool, evaluated on the data (a second pass) to leave out the element
     combinations of each set on which one of its SFs is constant."""
-    from ..analysis.pool import constant_combinations, pool_spec
-    from ..analysis.stats import collect, spec_plan
+    from ..analysis.pool import candidate_pool
     from ..readers.formats import read_structures
 
-    draft = pool_spec(measured, source)
-    checked = _clean(draft.text, name)
-    plan = dataclasses.replace(
-        spec_plan(checked), max_pairs=args.max_neighbours, max_triplets=args.max_triplets
-    )
     with _progress(stderr, "init --pool") as progress:
-        structures = read_structures(args.data, args.format, known_elements=plan.elements)
-        totals = collect(plan, structures, args.jobs, progress, scheduler=args.scheduler)
-    dropped = constant_combinations(checked, totals)
-    return pool_spec(measured, source, dropped) if dropped else draft
+        return candidate_pool(
+            measured, source, read_structures(args.data, args.format),
+            name=name, jobs=args.jobs, progress=progress, max_pairs=args.max_neighbours,
+            max_triplets=args.max_triplets, scheduler=args.scheduler,
+        )  # fmt: skip

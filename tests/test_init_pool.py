@@ -1,0 +1,146 @@
+"""``sfcompile init --pool``: candidate pools for ``select`` from the bundled data sets. Each
+compiles without a diagnostic, is valid against the JSON Schema, has no SF constant on its own
+data (counted independently by ``stats``' findings) and the size the rules give (worked out by
+hand below)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import jsonschema
+import pytest
+
+from sfcompile._compat import loads
+from sfcompile.analysis.pool import Pool, angular_eta, angular_plan, candidate_pool
+from sfcompile.analysis.report import findings
+from sfcompile.analysis.stats import collect, spec_plan
+from sfcompile.analysis.survey import Survey, survey
+from sfcompile.cli import main
+from sfcompile.generate.pipeline import check, load
+from sfcompile.readers.structures import read_input_data
+from tests.conftest import REPO
+
+DATA = Path(__file__).parent / "data" / "datasets"
+NAMES = ["h2o-4", "cu2s-3", "qm9-10"]
+
+
+@pytest.fixture(scope="module")
+def pools() -> Dict[str, Tuple[Survey, Pool]]:
+    made = {}
+    for name in NAMES:
+        measured = survey(read_input_data(DATA / f"{name}.data"))
+        pool = candidate_pool(measured, f"{name}.data", read_input_data(DATA / f"{name}.data"))
+        made[name] = (measured, pool)
+    return made
+
+
+def per_element(text: str) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    for g in check(load(text)).generated:
+        for combination in g.combinations:
+            counts[combination[0]] = counts.get(combination[0], 0) + len(g.rows)
+    return counts
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_pools_compile_cleanly_and_validate(
+    pools: Dict[str, Tuple[Survey, Pool]], name: str
+) -> None:
+    text = pools[name][1].text
+    assert check(load(text)).diagnostics == ()
+    schema = json.loads((REPO / "schemas" / "sfcompile.schema.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(loads(text))
+    assert all(len(line) <= 100 for line in text.splitlines())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_sf_of_a_pool_varies_on_its_data(
+    pools: Dict[str, Tuple[Survey, Pool]], name: str
+) -> None:
+    plan = spec_plan(check(load(pools[name][1].text)))
+    found = findings(plan, collect(plan, read_input_data(DATA / f"{name}.data")))
+    dead = [e["sf"] for info in found["elements"].values() for e in info["sfs"] if e["dead"]]
+    assert dead == []
+    assert found["radial_gaps"] == [] and found["units_warnings"] == []
+
+
+def test_the_size_of_the_water_pool_by_hand(pools: Dict[str, Tuple[Survey, Pool]]) -> None:
+    # H, O: every pair and triplet occurs within 12 Bohr. Per element: 2 neighbour elements x
+    # (6 + 8 + 12 + 20 shifted + 8 centred) = 108 radial; 3 triplets x (2 types x 4 widths + 1
+    # broad) x 4 zetas x 2 lambdas = 216 angular
+    measured, pool = pools["h2o-4"]
+    assert per_element(pool.text) == {"H": 324, "O": 324}
+    assert (pool.radial_sets, pool.angular_sets, pool.left_out) == (15, 9, 0)
+    spec = loads(pool.text)
+    assert spec["cutoff"] == 12.0
+    shifts = [s for s in spec["sets"] if s.get("mode") == "shift"]  # type: ignore[attr-defined]
+    assert [s["nb_param_pairs"] for s in shifts] == [6, 8, 12, 20] * 3
+    for s in shifts:  # n Gaussians from r_lower to one spacing below the cutoff
+        n, low, high = s["nb_param_pairs"], s["r_lower"], s["r_upper"]
+        assert (high - low) / (n - 1) == pytest.approx((12.0 - low) / n, abs=1e-3)
+    h_o = shifts[0]  # H-O first: the shortest distance, 1.747 Bohr, rounded down
+    assert h_o["include"] == [["H", "O"], ["O", "H"]] and h_o["r_lower"] == 1.7
+    assert measured.closest["H", "O"] == pytest.approx(1.747, abs=1e-3)
+
+
+def test_angular_widths_and_sizes_by_hand() -> None:
+    # Imbalzano 2018, 4 widths: eta_m = (3^(m/3)/r_c)^2 = 3^(2m/3)/36 for r_c = 6: 1/36 =
+    # 0.02778, 2.0801/36 = 0.05778, 4.3267/36 = 0.1202, 9/36 = 0.25 (4 significant digits)
+    assert [angular_eta(m, 6.0) for m in range(4)] == [0.02778, 0.05778, 0.1202, 0.25]
+    # per triplet: (types x widths + broad) x 4 zetas x 2 lambdas
+    sizes = [angular_plan(n).per_triplet() for n in range(1, 7)]
+    assert sizes == [72, 72, 40, 24, 16, 16]
+
+
+def test_constant_sfs_are_left_out_with_a_comment(pools: Dict[str, Tuple[Survey, Pool]]) -> None:
+    # 10 small molecules: a few triplets are seen only at small angles and some radial
+    # Gaussians between the distances of a pair; the pool leaves them out (the test above
+    # checks that nothing constant is left), and says where
+    _, pool = pools["qm9-10"]
+    assert pool.left_out > 0
+    assert pool.text.count("# Left out of this set:") > 0
+    counts = per_element(pool.text)
+    # 4 elements: radial 4 x 54, angular 10 triplets x 24 = 456 at most per element
+    assert all(count <= 456 for count in counts.values()) and sum(counts.values()) > 1000
+
+
+def run(argv: List[str]) -> Tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    return main(argv, out, err), out.getvalue(), err.getvalue()
+
+
+@pytest.mark.usefixtures("in_tmp_path")
+def test_cli_pool_summary_file_and_jobs(tmp_path: Path) -> None:
+    data = str(DATA / "h2o-4.data")
+    code, out, err = run(["init", "--pool", "--data", data])
+    assert code == 0 and out.startswith("# Candidate pool written by `sfcompile init --pool`")
+    assert err == (
+        "sfcompile init: H, O; cutoff 12 (probably Bohr); candidate pool: 15 radial and 9 "
+        "angular set(s), 648 SFs (H 324, O 324); 0 element combination(s) left out of a set (an "
+        "SF constant on the data)\n"
+    )
+    assert run(["init", "--pool", "--data", data, "-o", "pool.toml", "-q", "--jobs", "2"]) == (
+        0, "", "",
+    )  # fmt: skip
+    assert (tmp_path / "pool.toml").read_text() == out  # the same bytes for any --jobs
+    code, _, err = run(["init", "--pool", "--data", data, "-o", "pool.toml"])
+    assert code == 2 and "pool.toml: error: the file exists" in err
+
+
+@pytest.mark.usefixtures("in_tmp_path")
+def test_cli_pool_with_left_out_combinations(tmp_path: Path) -> None:
+    code, out, err = run(["init", "--pool", "--data", str(DATA / "qm9-10.data"), "-o", "p.toml"])
+    assert (code, out) == (0, "")
+    pattern = (r"sfcompile init: H, C, N, O; cutoff 6 \(probably Å\); candidate pool: 20 radial "
+               r"and 3 angular set\(s\), (\d+) SFs \(H (\d+), C (\d+), N (\d+), O (\d+)\); "
+               r"(\d+) element combination\(s\) left out of a set \(an SF constant on the "
+               r"data\); written to p.toml\n")  # fmt: skip
+    match = re.fullmatch(pattern, err)
+    assert match is not None
+    total, *each, left_out = map(int, match.groups())
+    assert total == sum(each) and left_out > 0
+    assert dict(zip("HCNO", each)) == per_element((tmp_path / "p.toml").read_text())
