@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from sfcompile._compat import loads
-from sfcompile.analysis.pool import Pool, angular_eta, angular_plan, candidate_pool
+from sfcompile.analysis.pool import Pool, angular_eta, angular_plan, candidate_pool, pool_spec
 from sfcompile.analysis.report import findings
 from sfcompile.analysis.stats import collect, spec_plan
 from sfcompile.analysis.survey import Survey, survey
@@ -144,3 +144,39 @@ def test_cli_pool_with_left_out_combinations(tmp_path: Path) -> None:
     total, *each, left_out = map(int, match.groups())
     assert total == sum(each) and left_out > 0
     assert dict(zip("HCNO", each)) == per_element((tmp_path / "p.toml").read_text())
+
+
+def hand_survey() -> Survey:
+    """Cu and Au, every pair from 2.5 (one radial group: no include filters), every triplet
+    within 2.6; the median nearest-neighbour distance 2.5 (cutoff 6.5)."""
+    measured = Survey(structures=1, atoms={"Cu": 2, "Au": 2})
+    measured.closest = {("Au", "Cu"): 2.5, ("Cu", "Cu"): 2.5, ("Au", "Au"): 2.55}
+    measured.nearest[250] = 4
+    measured.neighbours[250] = 12
+    measured.reach = {(c, a, b): 2.6 for c in ("Cu", "Au")
+                      for a, b in (("Au", "Au"), ("Au", "Cu"), ("Cu", "Cu"))}  # fmt: skip
+    return measured
+
+
+def test_the_writer_leaves_out_what_it_is_told() -> None:
+    draft = pool_spec(hand_survey(), "hand.data")
+    sets = loads(draft.text)["sets"]
+    assert [s.get("include", s.get("exclude")) for s in sets] == [None] * 14
+    dropped = {
+        0: {("Cu", "Au"): "G2 Cu-Au (first)"},  # one combination of the first shift set
+        1: {c: "G2 (second)" for c in [("Cu", "Cu"), ("Cu", "Au"), ("Au", "Cu"), ("Au", "Au")]},
+        13: {("Au", "Cu", "Cu"): "G9 Au-Cu-Cu (broad)"},  # the broad angular set
+    }
+    pool = pool_spec(hand_survey(), "hand.data", dropped)
+    assert check(load(pool.text)).diagnostics == ()
+    assert (pool.radial_sets, pool.angular_sets, pool.left_out) == (4, 9, 6)
+    sets = loads(pool.text)["sets"]
+    assert sets[0]["exclude"] == [["Cu", "Au"]] and "exclude" not in sets[1]
+    assert sets[12]["eta"] == [0.0] and sets[12]["exclude"] == [["Au", "Cu", "Cu"]]
+    text = " ".join(line.lstrip("# ") for line in pool.text.splitlines())
+    assert ("No radial shift set of 8 Gaussians: for each of its element combinations one of its "
+            "SFs is constant on the data (e.g. G2 (second)).") in text  # fmt: skip
+    assert ("Left out of this set: Cu-Au (central element first): one of its SFs is constant "
+            "on the data there (e.g. G2 Cu-Au (first); max - min <= 1e-10).") in text  # fmt: skip
+    per = per_element(pool.text)  # 108 - 8 (shift 8 set) x 2 - 6 (Cu-Au of the first) = 86
+    assert per == {"Cu": 108 - 16 - 6 + 216, "Au": 108 - 16 + 216 - 8}

@@ -36,10 +36,11 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
 from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic
+from ..generate.expand import SymmetryFunction
 from ..generate.pipeline import Checked, check
 from ..readers.structures import DataError
 from ..spec.load import load_spec, source_from_text
-from .report import DEAD_THRESHOLD, is_dead
+from .report import DEAD_THRESHOLD, describe, is_dead
 from .starter import _down, _real, _toml_array, _wrap, _Writer
 from .stats import Pair, Progress, Totals, collect, spec_plan
 from .survey import Survey
@@ -105,7 +106,7 @@ class _PoolWriter(_Writer):
     ``[[sets]]`` table of the first draft (0-based), the combinations to leave out."""
 
     def __init__(
-        self, survey: Survey, source: str, dropped: Mapping[int, Sequence[Combination]]
+        self, survey: Survey, source: str, dropped: Mapping[int, Mapping[Combination, str]]
     ) -> None:
         super().__init__(survey, source)
         self.dropped = dropped
@@ -135,23 +136,25 @@ class _PoolWriter(_Writer):
 
     def table(self, sftype: str, label: str, body: List[str], combos: Sequence[Combination],
               key: str, fixed: Sequence[Combination] = ()) -> None:  # fmt: skip
-        """One ``[[sets]]`` table of type ``sftype`` (``label``: what it is, in a comment if it
-        is left out) over
-        ``combos``, the filter ``key`` ("include" or "exclude", with the ``fixed`` ones
-        excluded) leaving out the combinations ``dropped`` names; no table if none is left."""
+        """One ``[[sets]]`` table of type ``sftype`` over ``combos``, the filter ``key``
+        ("include" or "exclude", with the ``fixed`` ones excluded) leaving out the combinations
+        ``dropped`` names, with a comment; none if nothing is left (``label``: what it was)."""
         index, self.planned = self.planned, self.planned + 1
-        drop = {self.normal(c) for c in self.dropped.get(index, ())}
+        drop = {self.normal(c): sf for c, sf in self.dropped.get(index, {}).items()}
         kept = [c for c in combos if c not in drop]
         self.left_out += len(combos) - len(kept)
         if not kept:
+            example = drop[combos[0]]
             self.lines += _wrap(f"No {label}: for each of its element combinations one of its "
-                                "SFs is constant on the data.")  # fmt: skip
+                                f"SFs is constant on the data (e.g. {example}).")  # fmt: skip
             self.lines.append("")
             return
         if drop:
             names = ", ".join("-".join(c) for c in combos if c in drop)
+            first = next(drop[c] for c in combos if c in drop)
             self.lines += _wrap(f"Left out of this set: {names} (central element first): one "
-                                "of its SFs is constant on the data there.")  # fmt: skip
+                                f"of its SFs is constant on the data there (e.g. {first}; max - "
+                                "min <= 1e-10).")  # fmt: skip
         self.lines += ["[[sets]]", f'type = "{sftype}"', *body]
         if key == "include":
             self.lines += _toml_array("include", kept)
@@ -251,10 +254,11 @@ class _PoolWriter(_Writer):
 
 
 def pool_spec(
-    survey: Survey, source: str, dropped: Optional[Mapping[int, Sequence[Combination]]] = None
+    survey: Survey, source: str, dropped: Optional[Mapping[int, Mapping[Combination, str]]] = None
 ) -> Pool:
     """The candidate pool for the data set ``source`` that ``survey`` measured, leaving out
-    the combinations ``dropped`` names per set index of the pool written without them."""
+    the combinations ``dropped`` names per set index of the pool written without them (with
+    the SF that is constant there)."""
     if not survey.atoms:
         message = "the data set has no atoms: nothing to suggest a pool from"
         raise DataError([Diagnostic("error", message, source)])
@@ -270,23 +274,23 @@ def pool_spec(
 
 def constant_combinations(
     checked: Checked, totals: Totals, threshold: float = DEAD_THRESHOLD
-) -> Dict[int, List[Combination]]:
+) -> Dict[int, Dict[Combination, str]]:
     """Per set index the element combinations on which one of the set's SFs is constant over
     the data of ``totals`` (the stats of :func:`.stats.spec_plan` of ``checked``, whose SFs
-    are in spec order per central element)."""
+    are in spec order per central element), each with the first such SF."""
     position: Dict[str, int] = {}
-    found: Dict[int, List[Combination]] = {}
+    found: Dict[int, Dict[Combination, str]] = {}
     for g in checked.generated:
         for combination in g.combinations:
             central = combination[0]
             sums = totals.sums[central]
             start = position.get(central, 0)
             position[central] = start + len(g.rows)
-            if any(
-                is_dead(float(sums.low[k]), float(sums.high[k]), threshold)
-                for k in range(start, start + len(g.rows))
-            ):
-                found.setdefault(g.index, []).append(combination)
+            for j, row in enumerate(g.rows):
+                if is_dead(float(sums.low[start + j]), float(sums.high[start + j]), threshold):
+                    sf = SymmetryFunction(g.sftype.number, combination, *row)
+                    found.setdefault(g.index, {})[combination] = describe(sf)
+                    break
     return found
 
 
