@@ -180,3 +180,19 @@ def test_the_writer_leaves_out_what_it_is_told() -> None:
             "on the data there (e.g. G2 Cu-Au (first); max - min <= 1e-10).") in text  # fmt: skip
     per = per_element(pool.text)  # 108 - 8 (shift 8 set) x 2 - 6 (Cu-Au of the first) = 86
     assert per == {"Cu": 108 - 16 - 6 + 216, "Au": 108 - 16 + 216 - 8}
+
+
+def test_an_element_with_one_atom_keeps_its_constant_sfs() -> None:
+    # qm9-f1: one molecule, one F atom: every F SF has one value, so nothing can be left out
+    # for F without leaving F without SFs (n2p2 needs some); the pool keeps them and says so.
+    # Every SF of the other elements varies.
+    path = DATA / "qm9-f1.data"
+    pool = candidate_pool(survey(read_input_data(path)), "qm9-f1.data", read_input_data(path))
+    assert pool.stuck == ("F",) and pool.left_out > 0
+    assert check(load(pool.text)).diagnostics == ()
+    text = " ".join(line.lstrip("# ") for line in pool.text.splitlines())
+    assert "Every SF of F is constant on the data (1 atom of F): they are kept" in text
+    plan = spec_plan(check(load(pool.text)))
+    found = findings(plan, collect(plan, read_input_data(path)))
+    dead = {e: sum(s["dead"] for s in info["sfs"]) for e, info in found["elements"].items()}
+    assert dead == {"H": 0, "C": 0, "N": 0, "O": 0, "F": len(found["elements"]["F"]["sfs"])}

@@ -99,6 +99,7 @@ class Pool:
     radial_sets: int
     angular_sets: int
     left_out: int  # element combinations left out of a set because one of its SFs is constant
+    stuck: Tuple[str, ...] = ()  # elements on which every SF is constant (kept)
 
 
 class _PoolWriter(_Writer):
@@ -106,10 +107,14 @@ class _PoolWriter(_Writer):
     ``[[sets]]`` table of the first draft (0-based), the combinations to leave out."""
 
     def __init__(
-        self, survey: Survey, source: str, dropped: Mapping[int, Mapping[Combination, str]]
+        self,
+        survey: Survey,
+        source: str,
+        dropped: Mapping[int, Mapping[Combination, str]],
+        stuck: Sequence[str] = (),
     ) -> None:
         super().__init__(survey, source)
-        self.dropped = dropped
+        self.dropped, self.stuck = dropped, stuck
         self.planned = 0  # tables planned so far: the draft's set index of the next one
         self.written = {"radial": 0, "angular": 0}
         self.left_out = 0
@@ -126,6 +131,13 @@ class _PoolWriter(_Writer):
             "need no detail; from one narrow width, the few SFs a selection keeps leave gaps "
             "where no radial SF responds. SFs constant on the data are left out."
         )
+        for element in self.stuck:
+            n = s.atoms.get(element, 0)
+            self.lines += _wrap(
+                f"Every SF of {element} is constant on the data ({n} atom{'s' if n != 1 else ''}"
+                f" of {element}): they are kept (n2p2 needs SFs for every element), but select "
+                f"refuses an element on which nothing varies; add structures with {element}."
+            )
         self.lines.append("#")
         self.lines += self.unit_comment()
         self.lines.append("")
@@ -254,44 +266,63 @@ class _PoolWriter(_Writer):
 
 
 def pool_spec(
-    survey: Survey, source: str, dropped: Optional[Mapping[int, Mapping[Combination, str]]] = None
+    survey: Survey,
+    source: str,
+    dropped: Optional[Mapping[int, Mapping[Combination, str]]] = None,
+    stuck: Sequence[str] = (),
 ) -> Pool:
     """The candidate pool for the data set ``source`` that ``survey`` measured, leaving out
     the combinations ``dropped`` names per set index of the pool written without them (with
-    the SF that is constant there)."""
+    the SF that is constant there); ``stuck``: the elements on which every SF is constant."""
     if not survey.atoms:
         message = "the data set has no atoms: nothing to suggest a pool from"
         raise DataError([Diagnostic("error", message, source)])
-    writer = _PoolWriter(survey, source, dropped or {})
+    writer = _PoolWriter(survey, source, dropped or {}, stuck)
     writer.header()
     cutoff = writer.cutoff()
     radial = writer.radial(cutoff)
     angular = writer.angular(cutoff)
     text = "\n".join(writer.lines).rstrip("\n") + "\n"
     return Pool(text, tuple(writer.elements), writer.units.unit, cutoff, radial, angular,
-                writer.left_out)  # fmt: skip
+                writer.left_out, tuple(stuck))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Constant:
+    """What is constant on the data: per set index the element combinations on which one of
+    the set's SFs is (with the first such SF), and the central elements on which every SF is
+    (an element with one atom in the data: nothing to leave out, nothing to select)."""
+
+    dropped: Dict[int, Dict[Combination, str]]
+    stuck: Tuple[str, ...]
 
 
 def constant_combinations(
     checked: Checked, totals: Totals, threshold: float = DEAD_THRESHOLD
-) -> Dict[int, Dict[Combination, str]]:
-    """Per set index the element combinations on which one of the set's SFs is constant over
-    the data of ``totals`` (the stats of :func:`.stats.spec_plan` of ``checked``, whose SFs
-    are in spec order per central element), each with the first such SF."""
+) -> Constant:
+    """What is constant over the data of ``totals`` (the stats of :func:`.stats.spec_plan` of
+    ``checked``, whose SFs are in spec order per central element)."""
+    dead = {
+        element: [is_dead(float(low), float(high), threshold)
+                  for low, high in zip(sums.low, sums.high)]
+        for element, sums in totals.sums.items()
+    }  # fmt: skip
+    stuck = tuple(e for e in checked.loaded.spec.elements if dead.get(e) and all(dead[e]))
     position: Dict[str, int] = {}
     found: Dict[int, Dict[Combination, str]] = {}
     for g in checked.generated:
         for combination in g.combinations:
             central = combination[0]
-            sums = totals.sums[central]
             start = position.get(central, 0)
             position[central] = start + len(g.rows)
+            if central in stuck:
+                continue
             for j, row in enumerate(g.rows):
-                if is_dead(float(sums.low[start + j]), float(sums.high[start + j]), threshold):
+                if dead[central][start + j]:
                     sf = SymmetryFunction(g.sftype.number, combination, *row)
                     found.setdefault(g.index, {})[combination] = describe(sf)
                     break
-    return found
+    return Constant(found, stuck)
 
 
 def checked_text(text: str, name: str) -> Checked:
@@ -321,5 +352,7 @@ def candidate_pool(
     checked = checked_text(draft.text, name)
     plan = replace(spec_plan(checked), max_pairs=max_pairs, max_triplets=max_triplets)
     totals = collect(plan, structures, jobs, progress, scheduler=scheduler)
-    dropped = constant_combinations(checked, totals)
-    return pool_spec(survey, source, dropped) if dropped else draft
+    constant = constant_combinations(checked, totals)
+    if not constant.dropped and not constant.stuck:
+        return draft
+    return pool_spec(survey, source, constant.dropped, constant.stuck)

@@ -82,6 +82,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             each = ", ".join(f"{e} {per_element.get(e, 0)}" for e in made.elements)
             what = (f"candidate pool: {sets}, {lines} SFs ({each}); {made.left_out} element "
                     "combination(s) left out of a set (an SF constant on the data)")  # fmt: skip
+            if made.stuck:
+                what += (f"; every SF of {', '.join(made.stuck)} constant on the data (kept: "
+                         "add structures)")  # fmt: skip
         print(
             f"sfcompile init: {', '.join(spec.elements)}; cutoff {spec.cutoff:g} ({unit}); "
             + what
