@@ -9,6 +9,8 @@ width the midpoint, exp(-eta (b - a)^2/4). A gap: below 10 %.
 
 from __future__ import annotations
 
+import re
+import time
 import warnings
 from typing import List, Tuple
 
@@ -167,3 +169,19 @@ def test_import_reports_the_gap_at_the_file_lines() -> None:
         "and line 2 `symfunction_short H 2 H 3.0 3.0 6.0`, at most 5 %"
     )
     assert warning.message.endswith("[radial-gap]")
+
+
+def test_the_check_of_a_huge_set_is_bounded() -> None:
+    # 3000 Gaussians 0.001 apart with eta 1e8 (sigma 7e-5): a gap between every two
+    # (exp(-1e8 * 1e-6 / 4) = exp(-25)); each costs about 2 x 3000 evaluations, so the budget
+    # of 2,000,000 stops the check after a few hundred, and the message says so
+    r_shift = "[" + ", ".join(f"{k / 1000:.3f}" for k in range(1, 3001)) + "]"
+    eta = "[" + ", ".join(["1e8"] * 3000) + "]"
+    start = time.perf_counter()
+    [finding] = gap_findings(HEAD_H + radial(r_shift, eta))
+    assert time.perf_counter() - start < 5.0  # about 0.4 s on the development machine
+    message = finding.diagnostic.message
+    expected = (r"gaps between radial Gaussians: in at least (\d+) places \(the check stopped "
+                r"after 2,000,000 evaluations of its 3,000 Gaussians\)")  # fmt: skip
+    match = re.match(expected, message)
+    assert match is not None and 100 < int(match.group(1)) < 2999
