@@ -23,7 +23,9 @@ detail (docs/select.md, "Pools"). The rules, each quoted in the spec's comments:
 * SFs constant on the data: the pool is evaluated on the data as ``sfcompile stats`` does, and
   a set leaves out every element combination on which one of its SFs is constant there
   (max - min <= 1e-10 max(1, |min|, |max|): ``stats``' dead SFs, never picked by ``select``),
-  saying so in a comment (:func:`constant_combinations`).
+  saying so in a comment (:func:`constant_combinations`). An element on which every SF is
+  constant (a single atom in the data) keeps them: n2p2 needs SFs for every element; the header
+  says so.
 """
 
 from __future__ import annotations
