@@ -202,11 +202,13 @@ def test_eta_too_large_on_both_sides_of_the_threshold() -> None:
     # line 2:          eta 76.0: 76.0 * 0.36 = 27.36 (1.3e-12) -> not
     # line 3: r_s 0.3, eta 310:  310 * 0.09 = 27.90 -> dead;  line 4: eta 304: 27.36 -> not
     # line 5: r_s 1.0 >= r_min: a narrow Gaussian on a neighbour shell -> not
+    # (the widest Gaussians at 0, 0.3 and 1.0, lines 2, 4, 5, also leave gaps: radial-gap)
     spec = HEAD_H + custom(
         r_shift="[0.0, 0.0, 0.3, 0.3, 1.0]", eta="[77.5, 76.0, 310.0, 304.0, 1000.0]"
     )
-    finding = only(spec)
+    finding, gap = findings(spec)
     assert (finding.code, finding.severity, finding.lines) == ("eta-too-large", "warning", (1, 3))
+    assert (gap.code, gap.lines) == ("radial-gap", (2, 4, 5))
     message = finding.diagnostic.message
     assert "SF line 1 `symfunction_short H  2 H  7.750E+01 0.000E+00 6.000E+00`" in message
     assert "SF line 3 `symfunction_short H  2 H  3.100E+02 3.000E-01 6.000E+00`" in message
@@ -447,10 +449,16 @@ angle_windows = 8
 EXAMPLES = sorted((REPO / "examples" / "configs").glob("*.toml"))
 
 
+# A CUR selection of 12 SFs per element from the one-width water pool: between its H-H
+# Gaussians at 3.239 and 5.848 Bohr (eta 2.645, sigma 0.435) the midpoint value is
+# exp(-2.645 * 2.609^2 / 4) = 1.1 %: the gap issue 17 is about, left in the example on purpose.
+EXPECTED = {"selected-water-HO.toml": [("radial-gap", "warning", ("sets", 0), (1, 2))]}
+
+
 @pytest.mark.parametrize("name", [p.name for p in EXAMPLES] + sorted(TYPICAL))
 def test_examples_and_typical_specs_have_no_findings(name: str) -> None:
     text = TYPICAL.get(name) or (REPO / "examples" / "configs" / name).read_text()
-    assert summary(findings(text)) == []
+    assert summary(findings(text)) == EXPECTED.get(name, [])
 
 
 def test_every_example_is_checked() -> None:

@@ -14,6 +14,8 @@ Findings (all warnings; the run still succeeds):
   Gaussian has fallen below ``FADED`` (1e-3) of its peak at the shortest distance in the data
   while centred inside it (r_s < d_min): they lie closer than any two atoms, as when the data
   are in Bohr and the spec in Å (Bohr distances are 1.89 times larger).
+* radial gaps: more than 1 % of an element pair's distances within the cutoff lie where no
+  radial Gaussian SF of that pair reaches 10 % of its peak (:mod:`.coverage`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any, Dict, List, Optional
 
 from ..generate.expand import SymmetryFunction
 from ..targets.formatting import NumberFormat, sf_value
+from .coverage import gap_warning, radial_gaps
 from .stats import Plan, Sums, Totals, element_order
 
 DEAD_THRESHOLD = 1e-10
@@ -159,6 +162,7 @@ def findings(plan: Plan, totals: Totals, threshold: float = DEAD_THRESHOLD) -> D
             "distance": shortest[0], "elements": list(shortest[1])},
         "absent_elements": [e for e in plan.elements if not totals.atoms.get(e)],
         "units_warnings": _units(plan, totals),
+        "radial_gaps": radial_gaps(plan.elements, plan.sfs, totals.distances, plan.radial_reach),
         "elements": elements,
     }  # fmt: skip
 
@@ -187,6 +191,7 @@ def _warnings(found: Dict[str, Any]) -> List[str]:
                 lines.append(f"warning: {where}{entry['sf']}: dead, max - min = "
                              f"{entry['max'] - entry['min']:.3g} (n2p2 scaling divides by it: "
                              "NaN/INF in training)")  # fmt: skip
+    lines += [f"warning: {gap_warning(entry)}" for entry in found["radial_gaps"]]
     return lines + [f"warning: {w}" for w in found["units_warnings"]]
 
 

@@ -50,6 +50,7 @@ from ..generate.pipeline import Checked
 from ..readers.structures import DataError
 from ..spec.elements import ATOMIC_NUMBER
 from ..targets import formatting
+from . import coverage
 
 Pair = Tuple[str, str]  # two element symbols, sorted
 Progress = Callable[[int, int], None]  # (structures, atoms) done so far
@@ -70,6 +71,12 @@ class Plan:
     @property
     def max_cutoff(self) -> float:
         return max(float(sf.cutoff) for sfs in self.sfs.values() for sf in sfs)
+
+    @cached_property
+    def radial_reach(self) -> float:
+        """The range of the pair-distance histogram (:mod:`.coverage`; 0: no radial
+        Gaussians)."""
+        return coverage.reach(self.sfs)
 
     @cached_property
     def engine(self) -> Engine:
@@ -186,6 +193,7 @@ class Totals:
     structures: int = 0
     atoms: Dict[str, int] = field(default_factory=dict)  # atoms per element in the data
     closest: Dict[Pair, float] = field(default_factory=dict)  # shortest distance per pair
+    distances: Optional[IntArray] = None  # pair-distance histogram (.coverage.pair_histogram)
 
     @classmethod
     def empty(cls, plan: Plan) -> Totals:
@@ -199,6 +207,9 @@ class Totals:
             self.atoms[element] = self.atoms.get(element, 0) + n
         for pair, distance in other.closest.items():
             self.closest[pair] = min(distance, self.closest.get(pair, np.inf))
+        if other.distances is not None:
+            mine = self.distances
+            self.distances = other.distances if mine is None else mine + other.distances
 
     @property
     def shortest(self) -> Optional[Tuple[float, Pair]]:
@@ -256,6 +267,10 @@ def chunk_totals(plan: Plan, chunk: Sequence[Geometry]) -> Totals:
         totals.atoms[symbol] = totals.atoms.get(symbol, 0) + 1
     pairs = evaluation.batch.pairs
     totals.closest = _closest(pairs.i, pairs.j, pairs.distances, evaluation.batch.symbols)
+    totals.distances = coverage.pair_histogram(
+        plan.elements, evaluation.batch.symbols, pairs.i, pairs.j, pairs.distances,
+        plan.radial_reach,
+    )  # fmt: skip
     totals.structures = len(chunk)
     return totals
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 
 from .options import EXIT_ERROR, EXIT_OK, data_arguments, output_option
@@ -14,17 +15,30 @@ DESCRIPTION = (
     "distances, which triplets occur) and write a starter spec: the elements, a cutoff, "
     "radial sets per group of element pairs with r_lower from their shortest distance, an "
     "angular set, and a guess of the length unit, each value with a comment saying why. "
+    "With --pool: a candidate pool for sfcompile select instead (radial Gaussians at five "
+    "widths per element pair, angular SFs of several widths; SFs constant on the data left "
+    "out, which reads the data a second time). "
     "Standard output, or -o FILE (never overwritten without --force)."
 )
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing (start-up time)
 if TYPE_CHECKING:
-    from typing import TextIO
+    from typing import Dict, Iterator, Optional, TextIO
+
+    from ..analysis.pool import Pool
+    from ..analysis.survey import Survey
+    from .progress import ProgressLine
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     data_arguments(parser)
     output_option(parser, "the spec")
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help="write a candidate pool for sfcompile select (a few hundred SFs per element) "
+        "instead of a starter spec",
+    )
     parser.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
     parser.add_argument("-q", "--quiet", action="store_true", help="no summary line")
 
@@ -37,38 +51,72 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             file=stderr,
         )
         return EXIT_ERROR
+    from ..analysis.pool import checked_text
     from ..analysis.starter import starter_spec
     from ..analysis.survey import survey
-    from ..generate.pipeline import check
     from ..readers.formats import read_structures
-    from ..spec.load import load_spec, source_from_text
     from ..writer import write_atomic
-    from .progress import progress_for
 
-    progress = progress_for(stderr, NAME)
-    try:
+    with _progress(stderr, "init") as progress:
         measured = survey(read_structures(args.data, args.format), args.jobs,
                           args.max_neighbours, progress)  # fmt: skip
-    finally:
-        if progress is not None:
-            progress.close()
-    starter = starter_spec(measured, os.path.basename(args.data))
+    source = os.path.basename(args.data)
     name = os.path.basename(args.output) if args.output else "<stdout>"
-    checked = check(load_spec(source_from_text(starter.text, name)))
-    if checked.diagnostics:  # a starter that does not compile cleanly is a bug of init
-        problems = "; ".join(d.format() for d in checked.diagnostics)
-        raise RuntimeError(f"the starter spec does not compile cleanly: {problems}")
-    lines = sum(g.line_count for g in checked.generated)
+    made = _pool(args, stderr, measured, source, name) if args.pool else None
+    spec = made or starter_spec(measured, source)
+    checked = checked_text(spec.text, name)
+    per_element: Dict[str, int] = {}
+    for g in checked.generated:
+        for combination in g.combinations:
+            per_element[combination[0]] = per_element.get(combination[0], 0) + len(g.rows)
     if args.output:
-        write_atomic(args.output, starter.text)
+        write_atomic(args.output, spec.text)
     else:
-        stdout.write(starter.text)
+        stdout.write(spec.text)
     if not args.quiet:
-        unit = {"unknown": "unit unknown"}.get(starter.unit, f"probably {starter.unit}")
+        unit = {"unknown": "unit unknown"}.get(spec.unit, f"probably {spec.unit}")
+        sets = f"{spec.radial_sets} radial and {spec.angular_sets} angular set(s)"
+        lines = sum(per_element.values())
+        what = f"{sets}, {lines} SFs"
+        if made is not None:
+            each = ", ".join(f"{e} {per_element.get(e, 0)}" for e in made.elements)
+            what = (f"candidate pool: {sets}, {lines} SFs ({each}); {made.left_out} element "
+                    "combination(s) left out of a set (an SF constant on the data)")  # fmt: skip
+            if made.stuck:
+                what += (f"; every SF of {', '.join(made.stuck)} constant on the data (kept: "
+                         "add structures)")  # fmt: skip
         print(
-            f"sfcompile init: {', '.join(starter.elements)}; cutoff {starter.cutoff:g} ({unit}); "
-            f"{starter.radial_sets} radial and {starter.angular_sets} angular set(s), "
-            f"{lines} SFs" + (f"; written to {args.output}" if args.output else ""),
+            f"sfcompile init: {', '.join(spec.elements)}; cutoff {spec.cutoff:g} ({unit}); "
+            + what
+            + (f"; written to {args.output}" if args.output else ""),
             file=stderr,
         )
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(stderr: TextIO, command: str) -> Iterator[Optional[ProgressLine]]:
+    from .progress import progress_for
+
+    progress = progress_for(stderr, command)
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+def _pool(
+    args: argparse.Namespace, stderr: TextIO, measured: Survey, source: str, name: str
+) -> Pool:
+    """The candidate pool, evaluated on the data (a second pass) to leave out the element
+    combinations of each set on which one of its SFs is constant."""
+    from ..analysis.pool import candidate_pool
+    from ..readers.formats import read_structures
+
+    with _progress(stderr, "init --pool") as progress:
+        return candidate_pool(
+            measured, source, read_structures(args.data, args.format),
+            name=name, jobs=args.jobs, progress=progress, max_pairs=args.max_neighbours,
+            max_triplets=args.max_triplets, scheduler=args.scheduler,
+        )  # fmt: skip

@@ -22,6 +22,11 @@ Warnings (``--strict`` makes them errors); Gaussian types, at most one per line:
 - ``eta-too-small`` (types 2, 12): exp(-eta d^2) > 0.99, d = max(r_c - r_s, r_s).
 - ``non-integer-zeta`` (types 3, 9, 13; may come with one of the above).
 
+Warnings on a whole set:
+
+- ``radial-gap`` (types 2, 12): between two neighbouring centres no Gaussian of the set reaches
+  10 % of its peak (:mod:`.gaps`).
+
 The models refuse, as hard errors, everything wrong in a single value or list: eta <= 0,
 zeta < 1, lambda not -1/1, cutoff <= 0, NaN/inf, repeats inside one list (zetas, lambdas,
 subtypes, windows, angles), polynomial windows ending at or below 0, angle windows n2p2
@@ -39,6 +44,7 @@ from ...errors import Diagnostic, KeyPath, Severity
 from ...spec.load import LoadedSpec
 from ..expand import GeneratedSet
 from .blocks import Reader, count, read_blocks, some
+from .gaps import radial_gaps
 from .lines import ROW_MESSAGES, row_checks
 from .relations import duplicate_message, duplicates, elements_without_sf, type13_crashes
 
@@ -83,6 +89,8 @@ def lint(loaded: LoadedSpec, generated: Sequence[GeneratedSet]) -> List[Finding]
         found.append((index, "duplicate", ("sets", index), message, lines))
     for index, line, message in type13_crashes(blocks, elements, text_of):
         found.append((index, "type13-crash", ("sets", index), message, (line,)))
+    for index, lines, message in radial_gaps(blocks, text_of):
+        found.append((index, "radial-gap", ("sets", index), message, lines))
     for k, message in elements_without_sf(blocks, elements):
         found.append((-1, "element-without-sf", ("elements", k), message, ()))
     found.sort(key=lambda f: (f[0], f[1]))
