@@ -80,7 +80,7 @@ def run(workload: Workload, n: int, jobs: int, tmp: Path) -> bool:
                 "-o",
                 str(tmp / "fit.toml"),
             ]
-        ),  # fmt: skip
+        ),
         "select --method cur": timed(
             [
                 *program,
@@ -94,7 +94,7 @@ def run(workload: Workload, n: int, jobs: int, tmp: Path) -> bool:
                 "-o",
                 str(tmp / "cur.toml"),
             ]
-        ),  # fmt: skip
+        ),
     }
     scores = {
         "fit (default)": score(program, tmp / "fit.toml", workload.data, tmp / "fit.json"),
@@ -102,9 +102,11 @@ def run(workload: Workload, n: int, jobs: int, tmp: Path) -> bool:
         "hand-made": score(program, workload.hand, workload.data, tmp / "hand.json"),
     }
     reference = scores["hand-made"]
-    print(f"\n{workload.name}: pool {workload.pool.name}, {n} per element, data "
-          f"{workload.data.name}; validation RMSE of the score's model (without SFs: forces "
-          f"{reference['force_rms']:.4g}, energy per atom {reference['energy_sigma']:.4g})")  # fmt: skip
+    scale = f"forces {reference['force_rms']:.4g}, energy per atom {reference['energy_sigma']:.4g}"
+    print(
+        f"\n{workload.name}: pool {workload.pool.name}, {n} per element, data "
+        f"{workload.data.name}; validation RMSE of the score's model (without SFs: {scale})"
+    )
     print(f"  {'set':<16} {'forces':>10} {'energy/atom':>12}")
     for name, s in scores.items():
         print(f"  {name:<16} {s['forces']:10.4g} {s['energy']:12.4g}")
