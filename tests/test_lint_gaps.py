@@ -185,3 +185,11 @@ def test_the_check_of_a_huge_set_is_bounded() -> None:
                 r"after 2,000,000 evaluations of its 3,000 Gaussians\)")  # fmt: skip
     match = re.match(expected, message)
     assert match is not None and 100 < int(match.group(1)) < 2999
+
+
+def test_a_gap_another_set_covers_is_no_gap() -> None:
+    """One element pair's radial SFs split over two sets (as select writes them): the narrow
+    set's gap is covered by the other set's Gaussian, so nothing is reported; alone it is."""
+    narrow = HEAD_H + radial("[2.0, 4.0]", "[20.0, 20.0]")
+    assert summary(gap_findings(narrow)) == [("radial-gap", "warning", ("sets", 0), (1, 2))]
+    assert gap_findings(narrow + radial("[3.0]", "[2.0]")) == []

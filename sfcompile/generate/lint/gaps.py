@@ -126,20 +126,40 @@ def radial_gaps(
     blocks: List[Block], text_of: Callable[[int], str]
 ) -> List[Tuple[int, Tuple[int, ...], str]]:
     """(set, lines, message) for every radial Gaussian set with gaps; the lines are the
-    Gaussians bounding each gap, in every element combination of the set."""
+    Gaussians bounding each gap, in every element combination of the set. A gap that another
+    set's Gaussians of the same type, element combination and cutoff cover (a spec that splits
+    one element pair's radial SFs over several sets, as ``select`` writes them) is no gap."""
     by_set: Dict[int, List[Block]] = {}
+    everyone: Dict[Tuple[int, Tuple[str, ...], float], List[Gaussian]] = {}
     for b in blocks:
         if b.type_number in RADIAL_GAUSSIAN:
             by_set.setdefault(b.index, []).append(b)
+            for p in b.rows:
+                if p.eta is not None and p.r_shift is not None:
+                    key = (b.type_number, b.combination, p.cutoff)
+                    everyone.setdefault(key, []).append((p.r_shift, p.eta))
     found = []
     for index, group in by_set.items():
         result = gaps(group[0].rows)  # the blocks of a set share its rows
-        set_gaps = result.found
+        set_gaps = [g for g in result.found if _open(g, group, everyone)]
+        result = result._replace(found=set_gaps)
         if set_gaps:
             lines = {b.start + j + 1 for b in group for g in set_gaps for j in (g.left, g.right)}
             message = gap_message(group[0], result, len(group), text_of)
             found.append((index, tuple(sorted(lines)), message))
     return found
+
+
+def _open(
+    gap: Gap, group: List[Block], everyone: Dict[Tuple[int, Tuple[str, ...], float], List[Gaussian]]
+) -> bool:
+    """Whether, for some element combination of the set, no radial Gaussian of any set reaches
+    GAP_LIMIT at the gap."""
+    cutoff = group[0].rows[gap.left].cutoff
+    return any(
+        all(_value(g, gap.at) < GAP_LIMIT for g in everyone[b.type_number, b.combination, cutoff])
+        for b in group
+    )
 
 
 def gap_message(b: Block, result: Gaps, combinations: int, text_of: Callable[[int], str]) -> str:
