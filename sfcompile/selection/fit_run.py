@@ -39,6 +39,11 @@ WORK = 3e10
 #: At least this many force rows are sampled (when the data has them): a fit of a few hundred
 #: columns stays well determined.
 MIN_FORCE_ROWS = 6000
+#: Training force rows per column of the model at least: with fewer, the greedy picks follow
+#: the noise of the rows (measured: 40 Cu–Au structures, degree 3 picked SFs that validated
+#: worse than degree 1's, 0.70 against 0.30 eV/Å). The degree is lowered until it holds, and
+#: the force sample is at least this many rows per column.
+ROWS_PER_COLUMN = 3
 DEGREES = (1, 2, 3)
 
 
@@ -127,6 +132,8 @@ class FitPlan:
 def plan_fit(
     plan: Plan, found: Survey, settings: FitSettings, jobs: int, max_memory: int
 ) -> FitPlan:
+    """The degree (the settings', lowered where the memory or the data's force rows are too few
+    for it) and the shares of atoms and structures sampled, with notes saying why."""
     notes: List[str] = []
     degree = settings.degree
     while degree > 1 and memory(plan, degree, jobs) > max_memory:
@@ -145,8 +152,19 @@ def plan_fit(
             f"{memory(plan, settings.degree, jobs) / 2**20:,.0f} MiB (limit "
             f"{max_memory / 2**20:,.0f} MiB; --max-memory)"
         )
+    available = 3 * found.atoms * (1.0 - settings.validation)  # training force rows, about
+    wanted = degree
+    while degree > 1 and available < ROWS_PER_COLUMN * columns(plan, degree):
+        degree -= 1
+    if degree < wanted:
+        notes.append(
+            f"fitted with degree {degree}, not {wanted}: the data's about {available:,.0f} "
+            f"training force components are too few for the {columns(plan, wanted):,} columns "
+            f"of degree {wanted} (at least {ROWS_PER_COLUMN} per column, or the picks follow "
+            "noise)"
+        )
     width = columns(plan, degree)
-    rows = max(WORK / (width * width), MIN_FORCE_ROWS)
+    rows = max(WORK / (width * width), ROWS_PER_COLUMN * width, MIN_FORCE_ROWS)
     atoms = settings.force_atoms if settings.force_atoms is not None else math.ceil(rows / 3)
     force_share = min(1.0, atoms / max(found.atoms, 1))
     energy_share = min(1.0, max(rows, 5000) / max(found.structures, 1))
