@@ -243,6 +243,8 @@ class _Block:
         reader = self.reader
         for lines, columns in ((self.atoms, _ATOM_NUMBERS), (self.lattice, (1, 2, 3)),
                                ([self.single["energy"], self.single["charge"]], (1,))):  # fmt: skip
+            if not lines:
+                continue
             try:
                 reader.numbers(lines, columns)
             except DataError as exc:
