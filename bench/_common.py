@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 
 def sfcompile_command() -> List[str]:
@@ -19,19 +19,35 @@ def sfcompile_command() -> List[str]:
     return [found] if found else [sys.executable, "-m", "sfcompile"]
 
 
-def run_measured(command: Sequence[str]) -> Tuple[float, float]:
-    """Wall time (s) and peak RSS (MiB) of one child process."""
+def run_measured(
+    command: Sequence[str], cwd: Optional[Path] = None, quiet: bool = False
+) -> Tuple[float, float]:
+    """Wall time (s) and peak RSS (MiB) of one child process, run in ``cwd``. ``quiet``: its
+    standard error is held back and shown only if it fails. A non-zero exit stops the bench."""
     code = (
         "import resource, subprocess, sys, time\n"
+        "quiet = sys.argv[1] == '1'\n"
         "t = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "done = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL,\n"
+        "                      stderr=subprocess.PIPE if quiet else None)\n"
         "t = time.perf_counter() - t\n"
+        "if done.returncode:\n"
+        "    sys.stderr.buffer.write((done.stderr or b'')[-4000:])\n"
+        "    sys.exit(done.returncode)\n"
         "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
     )
     # a fresh parent per run, so that RUSAGE_CHILDREN holds this run's child only
-    out = subprocess.run(
-        [sys.executable, "-c", code, *command], check=True, capture_output=True, text=True
-    ).stdout.split()
+    done = subprocess.run(
+        [sys.executable, "-c", code, "1" if quiet else "0", *command],
+        capture_output=True, text=True, cwd=cwd,
+    )  # fmt: skip
+    if done.returncode:
+        raise SystemExit(
+            f"failed with exit code {done.returncode}: {' '.join(command)}"
+            + (f" (in {cwd})" if cwd else "")
+            + f"\n{done.stderr.rstrip()}"
+        )
+    out = done.stdout.split()
     return float(out[0]), float(out[1]) / 1024.0
 
 
@@ -47,13 +63,20 @@ def summarise(results: Sequence[Tuple[float, float]]) -> Figures:
     return Figures(statistics.median(times), times[0], times[-1], max(m for _, m in results))
 
 
-def measure_side_by_side(commands: Dict[str, List[str]], runs: int) -> Dict[str, Figures]:
+def measure_side_by_side(
+    commands: Dict[str, List[str]],
+    runs: int,
+    cwd: Optional[Dict[str, Path]] = None,
+    quiet: bool = False,
+) -> Dict[str, Figures]:
     """Each command once as a warm-up, then ``runs`` rounds running every command in turn
-    (A B A B ...), so that a drift of the machine's speed affects all of them alike."""
-    for command in commands.values():
-        run_measured(command)
+    (A B A B ...), so that a drift of the machine's speed affects all of them alike.
+    ``cwd``: the directory to run a command in, by name (default: this one)."""
+    where = cwd or {}
+    for name, command in commands.items():
+        run_measured(command, where.get(name), quiet)
     results: Dict[str, List[Tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
-            results[name].append(run_measured(command))
+            results[name].append(run_measured(command, where.get(name), quiet))
     return {name: summarise(found) for name, found in results.items()}
