@@ -28,7 +28,7 @@ from ..analysis.report import describe
 from ..targets import formatting
 from ..targets.n2p2 import format_line
 from .fit_report import fit_section, fit_table, fit_text
-from .run import ElementChoice, SelectionRun
+from .outcome import ElementChoice, SelectionRun
 
 JSON_FORMAT = "sfcompile-select/2"
 

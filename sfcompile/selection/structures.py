@@ -35,7 +35,7 @@ from ..readers.ase_reader import xyz_frames
 from ..readers.structures import error
 from .collect import Job, Progress, chunk_part, numbered
 from .greedy import METHODS, Picks, select_rows
-from .run import SelectionError
+from .outcome import SelectionError
 
 
 @dataclass(frozen=True)
