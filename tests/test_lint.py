@@ -336,6 +336,26 @@ def test_windows_broken_by_rounding() -> None:
     )
 
 
+def imbalzano_shift(cutoff: str) -> str:
+    return (
+        f'elements = ["H"]\ncutoff = {cutoff}\n\n[[sets]]\ntype = "radial"\n'
+        'rule = "imbalzano2018"\nmode = "shift"\nnb_param_pairs = 4\n'
+    )
+
+
+def test_overflowing_parameters_are_an_error() -> None:
+    # r_k = r_c / 4^(k/4): with r_c = 1e-200 the gaps (~3e-201) square to 0 in doubles, so
+    # eta = 1/gap^2 is infinite (it was a ZeroDivisionError); with r_c = 1e-150 the largest
+    # eta, 1/(r_c (4^-0.75 - 4^-1))^2 ~ 9e301, is finite and nothing is reported.
+    found = only(imbalzano_shift("1e-200"))
+    assert summary([found]) == [("not-finite", "error", ("sets", 0), (1, 2, 3, 4))]
+    assert "SF line 1 `symfunction_short H  2 H  INF 2.500E-201 1.000E-200`" in (
+        found.diagnostic.message
+    )
+    assert "n2p2 would read the INF or NAN" in found.diagnostic.message
+    assert not [f for f in findings(imbalzano_shift("1e-150")) if f.code == "not-finite"]
+
+
 def test_negative_r_shift_is_refused_by_the_models() -> None:
     # n2p2 computes types 3/9 with a negative r_shift as r_shift = 0; the lint never sees one
     with pytest.raises(sfcompile.SpecError, match="r_shift"):

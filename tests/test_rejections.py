@@ -643,9 +643,22 @@ def gastegger(*lines: str) -> str:
     [
         pytest.param(
             ('mode = "center"', "nb_param_pairs = 3", "r_lower = 0"),
-            "spec.toml:9:11: error: sets[0].r_lower: expected r_lower > 0 in mode 'center' "
-            "(eta = 1/(2 r^2) is infinite at r = 0), got 0",
+            "spec.toml:9:11: error: sets[0].r_lower: expected r_lower >= 1e-154 in mode "
+            "'center' (eta = 1/(2 r^2) overflows below it and is infinite at r = 0), got 0",
             id="center-r_lower-zero",
+        ),
+        pytest.param(  # 1/(2 r^2) = inf in doubles (it crashed the generator)
+            ('mode = "center"', "nb_param_pairs = 3", "r_lower = 1e-200"),
+            "spec.toml:9:11: error: sets[0].r_lower: expected r_lower >= 1e-154 in mode "
+            "'center' (eta = 1/(2 r^2) overflows below it and is infinite at r = 0), got 1e-200",
+            id="center-r_lower-tiny",
+        ),
+        pytest.param(  # spacing (2e-200 - 0)/2 = 1e-200
+            ('mode = "shift"', "nb_param_pairs = 3", "r_lower = 0", "r_upper = 2e-200"),
+            "spec.toml:10:11: error: sets[0].r_upper: expected a grid spacing "
+            "(r_upper - r_lower)/(nb_param_pairs - 1) >= 1e-154 (eta = 1/(2 dr^2) overflows "
+            "below it), got 1e-200; widen r_lower..r_upper or use fewer pairs",
+            id="shift-spacing-tiny",
         ),
         pytest.param(
             ('mode = "shift"', "nb_param_pairs = 3", "r_lower = -1.0"),

@@ -8,6 +8,7 @@ re-validates: the models have already refused every spec these formulas cannot h
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, List, NamedTuple, Optional, Sequence, Tuple, Union
@@ -141,8 +142,13 @@ def imbalzano2018(mode: str, n: int, cutoff: Number) -> RadialGrid:
         scaled = [steps ** (m / steps) / cutoff for m in range(n)]
         return RadialGrid((0.0,) * n, tuple(x * x for x in scaled))
     radii = [cutoff / n ** (k / n) for k in range(n + 1)]
-    eta = [1.0 / ((a - b) * (a - b)) for a, b in zip(radii[:-1], radii[1:])]
+    eta = [_reciprocal((a - b) * (a - b)) for a, b in zip(radii[:-1], radii[1:])]
     return RadialGrid(tuple(radii[1:][::-1]), tuple(eta[::-1]))
+
+
+def _reciprocal(x: float) -> float:
+    """1/x, infinite where x underflowed to 0 (the lint reports it; the spec is located)."""
+    return 1.0 / x if x else math.inf
 
 
 def as_written(values: Sequence[Number]) -> Tuple[Number, ...]:

@@ -23,7 +23,7 @@ from .base import (
     rule_error,
 )
 from .fields import Real
-from .set_base import SetBase, check_range
+from .set_base import SetBase, check_range, cutoff_of
 from .sftypes import SF_TYPES, GaussianTypeName
 
 _ANGULAR_GAUSSIAN: List[Any] = [
@@ -121,18 +121,38 @@ class Gastegger2018Set(GeneratedRadialSet):
     @field_validator("r_lower")
     @classmethod
     def _positive_in_center_mode(cls, r_lower: float, info: ValidationInfo) -> float:
-        if info.data.get("mode") == "center" and r_lower == 0:
+        if info.data.get("mode") == "center" and not _finite_eta(r_lower):
             raise rule_error(
-                f"expected r_lower > 0 in mode 'center' (eta = 1/(2 r^2) is infinite at r = 0), "
-                f"got {r_lower!r}"
+                f"expected r_lower >= {_SMALLEST_WIDTH:g} in mode 'center' (eta = 1/(2 r^2) "
+                f"overflows below it and is infinite at r = 0), got {r_lower!r}"
             )
         return r_lower
 
     @field_validator("r_upper")
     @classmethod
     def _ordered(cls, r_upper: Optional[float], info: ValidationInfo) -> Optional[float]:
-        check_range(info.data.get("r_lower"), r_upper, info)
+        r_lower = info.data.get("r_lower")
+        check_range(r_lower, r_upper, info)
+        upper = cutoff_of(info)[0] if r_upper is None else r_upper
+        pairs = info.data.get("nb_param_pairs")
+        if info.data.get("mode") == "shift" and r_lower is not None and upper is not None:
+            spacing = (upper - r_lower) / (pairs - 1 if pairs else 1)
+            if not _finite_eta(spacing):
+                raise rule_error(
+                    f"expected a grid spacing (r_upper - r_lower)/(nb_param_pairs - 1) >= "
+                    f"{_SMALLEST_WIDTH:g} (eta = 1/(2 dr^2) overflows below it), got "
+                    f"{spacing!r}; widen r_lower..r_upper or use fewer pairs",
+                    key="r_upper" if r_upper is not None else "r_lower",
+                )
         return r_upper
+
+
+#: Below this width 1/(2 w^2) overflows a double (w^2 underflows first).
+_SMALLEST_WIDTH = 1e-154
+
+
+def _finite_eta(width: float) -> bool:
+    return width >= _SMALLEST_WIDTH
 
 
 class Imbalzano2018Set(GeneratedRadialSet):

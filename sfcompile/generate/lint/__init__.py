@@ -48,7 +48,7 @@ from .gaps import radial_gaps
 from .lines import ROW_MESSAGES, row_checks
 from .relations import duplicate_message, duplicates, elements_without_sf, type13_crashes
 
-ERRORS = ("duplicate", "type13-crash", "element-without-sf", "window-rounding")
+ERRORS = ("not-finite", "duplicate", "type13-crash", "element-without-sf", "window-rounding")
 
 
 def _severity(code: str) -> Severity:

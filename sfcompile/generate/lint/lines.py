@@ -47,7 +47,13 @@ def _window_broken(p: Params) -> bool:
     )
 
 
+def _not_finite(p: Params) -> bool:
+    return any(isinstance(v, float) and not math.isfinite(v) for v in p if not isinstance(v, str))
+
+
 def _codes(p: Params, type_number: int) -> List[str]:
+    if _not_finite(p):  # nothing else about such a line means anything
+        return ["not-finite"]
     shape = _shape(p, type_number)
     codes = [shape] if shape else []
     if p.zeta is not None and not p.zeta.is_integer():
@@ -70,6 +76,9 @@ def row_checks(blocks: List[Block]) -> List[Tuple[int, str, Tuple[int, ...]]]:
 
 
 ROW_MESSAGES = {
+    "not-finite": "a parameter is not a finite number in {n}: {lines}. The rule's arithmetic "
+    "overflowed (a length so small that 1/length^2 exceeds the largest double); n2p2 would "
+    "read the INF or NAN and compute nothing useful. Use lengths of atomic size",
     "rshift-beyond-cutoff": "Gaussian centred beyond the cutoff (r_shift > r_c) in {n}: {lines}. "
     "n2p2 accepts this silently, but f_c is 0 from r_c on, so the SF only sees the Gaussian's "
     "inner tail. Use r_shift values below the cutoff, or a larger cutoff for this set",
