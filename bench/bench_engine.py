@@ -26,10 +26,10 @@ workload in the same rounds, alternating (one warm-up each, then the median of -
   dscribe     --dscribe: bench/dscribe_stats.py (DScribe's ACSF for every atom, per-SF mean and
               standard deviation) with the arguments `sfcompile SPEC --target dscribe` writes;
               skipped, with sfcompile's reason, where DScribe cannot express the SFs
-  select      this installation's `sfcompile select SPEC --data DATA --per-element N` (--method
-              auto: the force fit where the data has non-zero forces, else CUR); where it
-              refuses the pool (an element whose every SF is constant on the data, as QM9's
-              single F atom, cannot be ranked), skipped with its reason
+  select      this installation's `sfcompile select SPEC --data DATA --per-element N
+              --keep-unranked` (--method auto: the force fit where the data has non-zero forces,
+              else CUR; an element the data cannot rank, as QM9's single F atom, keeps its
+              pool SFs); where it still refuses, skipped with its reason
 
 Checks (a failed check makes the exit code 1): every run exits 0; this's scaling.data agrees
 with n2p2's (or, for cu2s without n2p2, with n2p2's stored bench/data/cu2s-20/scaling.data) to
@@ -158,7 +158,7 @@ def setup(args: argparse.Namespace, this: List[str], w: Workload, report: Dict[s
                 s.commands["dscribe"].append("--bohr")
     command = [
         *this, "select", str(w.spec), *data, "--per-element", str(args.select_per_element),
-        "-q", "-o", str(where / "selected.toml"), "--report", str(where / "select.json"),
+        "--keep-unranked", "-q", "-o", str(where / "selected.toml"), "--report", str(where / "select.json"),
     ]  # fmt: skip
     refusal = select_refusal(command, report)
     if refusal:

@@ -429,8 +429,28 @@ def test_an_element_without_atoms_in_the_data_is_refused(in_tmp_path: None) -> N
     Path("pool.toml").write_text(SMALL.replace('["H", "O"]', '["H", "O", "S"]'))
     assert refused(run_select("pool.toml", "--data", str(H2O), "--per-element", "2")) == [
         "pool.toml:1:23: error: elements[2]: no atom of element S in h2o-4.data: its SFs "
-        "cannot be ranked; add structures with S, or remove S's SFs from the pool",
+        "cannot be ranked; add structures with S, or keep all its pool SFs unranked with "
+        "--keep-unranked",
     ]
+
+
+def test_keep_unranked_keeps_every_sf_of_an_element_without_atoms(in_tmp_path: None) -> None:
+    Path("pool.toml").write_text(SMALL.replace('["H", "O"]', '["H", "O", "S"]'))
+    code, out, err = run_select("pool.toml", "--data", str(H2O), "--per-element", "2",
+                                "--keep-unranked", "--report", "r.json")  # fmt: skip
+    assert code == 0, err
+    lines = pool_lines(out)
+    s_lines = [line for line in lines if line.split()[1] == "S"]
+    assert s_lines == [line for line in pool_lines(SMALL.replace('["H", "O"]', '["H", "O", "S"]'))
+                       if line.split()[1] == "S"] and s_lines  # fmt: skip
+    assert len([line for line in lines if line.split()[1] in ("H", "O")]) == 4
+    report = json.loads(Path("r.json").read_text())
+    assert report["elements"]["S"]["unranked"] is True and report["elements"]["S"]["picks"] == []
+    assert report["elements"]["H"]["unranked"] is False
+    selection = sfcompile.load(out).spec.selection
+    assert selection is not None and selection.elements["S"].unranked
+    assert (f"S: not ranked (0 atoms, every SF constant on the data): all {len(s_lines)} pool "
+            "SFs kept (--keep-unranked)") in err  # fmt: skip
 
 
 def test_data_that_makes_every_sf_constant_is_refused(in_tmp_path: None) -> None:
@@ -441,10 +461,12 @@ def test_data_that_makes_every_sf_constant_is_refused(in_tmp_path: None) -> None
     assert lines == [
         "pool.toml:1:13: error: elements[0]: every one of the 88 SFs of central element H is "
         "constant on one.data (2 atoms): nothing to rank them by; use more varied data (or "
-        "check the length unit of the data against the cutoffs)",
+        "check the length unit of the data against the cutoffs), or keep all its pool SFs "
+        "unranked with --keep-unranked",
         "pool.toml:1:18: error: elements[1]: every one of the 88 SFs of central element O is "
         "constant on one.data (2 atoms): nothing to rank them by; use more varied data (or "
-        "check the length unit of the data against the cutoffs)",
+        "check the length unit of the data against the cutoffs), or keep all its pool SFs "
+        "unranked with --keep-unranked",
     ]
 
 

@@ -341,3 +341,24 @@ def test_the_fit_curve_is_read_back_and_drawn(pool: Path) -> None:
     force_line = ax.get_lines()[0]
     scale = report["fit"]["reference"]["force_rms"]
     np.testing.assert_allclose(force_line.get_ydata(), np.array(expected) / scale)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # ±inf bounds of the element without atoms
+def test_an_element_the_data_cannot_rank_is_refused_or_kept_unranked(pool: Path) -> None:
+    Path("pool.toml").write_text(POOL.replace('["Cu", "Au"]', '["Cu", "Au", "Ag"]'))
+    assert refused(run("select", "pool.toml", "--data", str(CUAU), "--per-element", "3")) == [
+        "pool.toml:1:25: error: elements[2]: every SF of central element Ag is constant on "
+        "cuau-40.data (or no atom of Ag is in it): nothing to fit them by; add structures with "
+        "Ag, or keep all its pool SFs unranked with --keep-unranked",
+    ]
+    for rule in (["--per-element", "3"], ["--max-validation-rmse", "0.5"]):
+        code, out, err = run("select", "pool.toml", "--data", str(CUAU), *rule,
+                             "--keep-unranked", "--report", "r.json")  # fmt: skip
+        assert code == 0, err
+        report = json.loads(Path("r.json").read_text())
+        assert report["elements"]["Ag"]["unranked"] is True
+        picked = [p["element"] for p in report["fit"]["curve"]]
+        assert "Ag" not in picked and {"Cu", "Au"} <= set(picked)
+        lines = [line for line in sfcompile.compile_spec(out).splitlines()
+                 if line.startswith("symfunction_short Ag ")]  # fmt: skip
+        assert len(lines) == report["elements"]["Ag"]["pool"] > 0

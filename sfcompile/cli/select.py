@@ -106,6 +106,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="trade each pick's gain against its cost (fit: against its predicted time in n2p2)",
     )
+    parser.add_argument(
+        "--keep-unranked",
+        action="store_true",
+        help="an element the data cannot rank (no atoms of it, or every SF constant on it, as "
+        "a single atom) keeps all its pool SFs instead of refusing the selection",
+    )
     fit_arguments(parser)
     parser.add_argument(
         "--max-atoms", type=positive_int, metavar="M",
@@ -139,6 +145,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             max_pairs=args.max_neighbours, max_triplets=args.max_triplets,
             output_name=os.path.basename(args.output or ""), scheduler=args.scheduler,
             chunk_progress=None if progress is None else progress.chunks, fit=fit,
+            keep_unranked=args.keep_unranked,
         )  # fmt: skip
     finally:
         if progress is not None:

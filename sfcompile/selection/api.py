@@ -36,7 +36,7 @@ class SelectionResult:
     spec_text: str
     lines: Dict[str, List[str]]  # central element -> the selected lines, in pick order
     curve: Dict[str, List[float]]  # central element -> unexplained variance after each pick
-    report: Dict[str, Any]  # the JSON report (sfcompile-select/1)
+    report: Dict[str, Any]  # the JSON report (sfcompile-select/2)
     run: SelectionRun
 
 
@@ -94,6 +94,7 @@ def run_select(
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
     fit: Optional[FitSettings] = None,
+    keep_unranked: bool = False,
 ) -> SelectionResult:
     """The selection, its spec text (``output_name``: the file it will be written to, named in
     the spec's comment), lines, curves and report."""
@@ -103,6 +104,7 @@ def run_select(
         checked, plan, opened, rule, method=method, cost_weighted=cost_weighted,
         max_atoms=max_atoms, seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
         data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress, fit=fit,
+        keep_unranked=keep_unranked,
     )  # fmt: skip
     source = checked.loaded.source
     table = selection_table(run, source.file_name, source.sha256, data_name, digest())
@@ -157,6 +159,7 @@ def select_sfs(
     format: str = "input.data",
     scheduler: Optional[str] = None,
     fit: Optional[FitSettings] = None,
+    keep_unranked: bool = False,
 ) -> SelectionResult:
     """Select a pool spec's SFs on data (``sfcompile select`` for notebooks).
 
@@ -164,16 +167,17 @@ def select_sfs(
     sequence of structures (anything with ``positions``, ``lattice``, ``elements``; and
     ``energy``, ``forces`` for the fit). Give one size rule. ``method``: ``auto`` (the fit to
     energies and forces where the data has them, else ``cur``), ``fit``, ``cur`` or ``fps``;
-    ``fit``: the fit's settings. Returns the selected spec text, per element the selected
-    lines (pick order) and the unexplained fraction after each pick, and the JSON report;
-    raises SpecError,
-    DataError or SelectionError (all SfcompileError) for what the command line refuses.
+    ``fit``: the fit's settings; ``keep_unranked``: an element the data cannot rank (no atoms
+    of it, or every SF constant on it) keeps all its pool SFs instead of refusing. Returns the
+    selected spec text, per element the selected lines (pick order) and the unexplained
+    fraction after each pick, and the JSON report; raises SpecError, DataError or
+    SelectionError (all SfcompileError) for what the command line refuses.
     """
     rule = SizeRule(per_element, count, fraction, max_unexplained, max_validation_rmse)
     return run_select(
         _checked(pool), data, rule, format=format, method=method,
         cost_weighted=cost_weighted, max_atoms=max_atoms, seed=seed, jobs=jobs,
-        scheduler=scheduler, fit=fit,
+        scheduler=scheduler, fit=fit, keep_unranked=keep_unranked,
     )  # fmt: skip
 
 

@@ -18,7 +18,16 @@ from ..targets.formatting import NumberFormat
 from .collect import Progress
 from .fit_run import FitOutcome, FitRefused, FitSettings, Survey, extrapolation_note, fit_select
 from .greedy import Picks
-from .outcome import ElementChoice, SelectionError, SelectionRun, SizeRule, central, refusal
+from .outcome import (
+    UNRANKED_HINT,
+    ElementChoice,
+    SelectionError,
+    SelectionRun,
+    SizeRule,
+    central,
+    refusal,
+    unranked_choice,
+)
 
 
 def select_by_fit(
@@ -31,6 +40,7 @@ def select_by_fit(
     notes: List[str],
     *,
     cost_weighted: bool,
+    keep_unranked: bool,
     seed: int,
     jobs: int,
     progress: Optional[Progress],
@@ -46,14 +56,16 @@ def select_by_fit(
             "<select>")])  # fmt: skip
     try:
         outcome = fit_select(
-            plan, open_data, found, settings, lambda counts: _quotas(checked, rule, counts,
-            data_name), rule.max_validation_rmse, seed=seed, jobs=jobs, max_memory=max_memory,
+            plan, open_data, found, settings,
+            lambda counts: _quotas(checked, rule, counts, data_name, keep_unranked),
+            rule.max_validation_rmse, seed=seed, jobs=jobs, max_memory=max_memory,
             progress=progress, scheduler=scheduler, chunk_progress=chunk_progress,
         )  # fmt: skip
     except FitRefused as exc:
         raise SelectionError([Diagnostic("error", str(exc), "<select>")]) from None
     by_element = pools(checked)
-    choices = {e: _fit_choice(plan, outcome, e, by_element[e], rule) for e in central(plan)}
+    choices = {e: _fit_choice(plan, outcome, e, by_element[e], rule, keep_unranked)
+               for e in central(plan)}  # fmt: skip
     notes += outcome.planned.notes
     numbers = NumberFormat(checked.loaded.spec.output.precision)
     note = extrapolation_note(outcome, plan, "the selection", numbers)
@@ -66,34 +78,44 @@ def select_by_fit(
 
 
 def _quotas(
-    checked: Checked, rule: SizeRule, varying: Dict[str, int], data_name: str
+    checked: Checked, rule: SizeRule, varying: Dict[str, int], data_name: str, keep_unranked: bool
 ) -> Optional[Dict[str, int]]:
-    """Per element, how many SFs to pick (None: by the validation RMSE); refusals located."""
-    if rule.max_validation_rmse is not None:
-        return None
+    """Per element, how many SFs to pick (None: by the validation RMSE); refusals located.
+    An element without varying SFs gets none to pick where ``keep_unranked``."""
     quotas: Dict[str, int] = {}
     problems = []
     for element, n in varying.items():
         asked = rule.count(element, n)
-        assert asked is not None
-        if not n:
+        if not n and keep_unranked:
+            quotas[element] = 0
+        elif not n:
             problems.append(refusal(checked, element, (
                 f"every SF of central element {element} is constant on {data_name} (or no "
-                f"atom of {element} is in it): nothing to fit them by")))  # fmt: skip
-        elif asked > n:
+                f"atom of {element} is in it): nothing to fit them by; add structures with "
+                f"{element}, {UNRANKED_HINT}")))  # fmt: skip
+        elif asked is not None and asked > n:
             problems.append(refusal(checked, element, (
                 f"{rule.describe()}: only {n} SFs of central element {element} vary on "
                 f"{data_name} (the others are constant: never picked); ask for at most {n}"),
             ))  # fmt: skip
-        quotas[element] = asked
+        elif asked is not None:
+            quotas[element] = asked
     if problems:
         raise SelectionError(problems)
-    return quotas
+    return None if rule.max_validation_rmse is not None else quotas
 
 
 def _fit_choice(
-    plan: Plan, outcome: FitOutcome, element: str, pool: List[SymmetryFunction], rule: SizeRule
+    plan: Plan,
+    outcome: FitOutcome,
+    element: str,
+    pool: List[SymmetryFunction],
+    rule: SizeRule,
+    keep_unranked: bool,
 ) -> ElementChoice:
+    atoms = outcome.part.atoms.get(element, 0)
+    if keep_unranked and len(outcome.constant[element]) == len(pool):
+        return unranked_choice(element, pool, plan.sfs[element], atoms, rule.count(element, 0))
     picked = outcome.picks(element)
     picks = Picks([k for k, _ in picked], [s.gain for _, s in picked],
                   [s.objective for _, s in picked], False)  # fmt: skip
@@ -102,7 +124,7 @@ def _fit_choice(
     return ElementChoice(
         element, pool, plan.sfs[element], outcome.constant[element],
         picks._replace(exhausted=asked is not None and len(picked) < asked),
-        outcome.part.atoms.get(element, 0), np.zeros(len(pool)), width, 8 * width * width * 4,
+        atoms, np.zeros(len(pool)), width, 8 * width * width * 4,
         asked,
     )  # fmt: skip
 

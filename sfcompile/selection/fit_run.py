@@ -281,7 +281,8 @@ def extrapolated(
     for element in job.elements:
         low, high = part.trained_low[element], part.trained_high[element]
         span = np.where(high > low, high - low, np.inf)
-        beyond = np.maximum(low - part.low[element], part.high[element] - high) / span
+        with np.errstate(invalid="ignore"):  # an element without atoms: ±inf bounds, no SF
+            beyond = np.maximum(low - part.low[element], part.high[element] - high) / span
         positions = range(len(beyond)) if chosen is None else chosen.get(element, [])
         found += [(element, k, float(beyond[k])) for k in positions
                   if np.isfinite(beyond[k]) and beyond[k] > EXTRAPOLATION]  # fmt: skip

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
+import numpy as np
+
 from ..analysis.stats import Plan
 from ..engine.cutoff_functions import FloatArray
 from ..errors import Diagnostic, SfcompileError
@@ -88,9 +90,14 @@ class ElementChoice:
     gram_size: int  # the varying SFs: the Gram matrix is gram_size x gram_size
     gram_bytes: int
     asked: Optional[int]
+    #: --keep-unranked: the data cannot rank this element's SFs (no atoms of it, or every SF
+    #: constant); all its pool SFs are kept, none picked.
+    unranked: bool = False
 
     @property
     def chosen(self) -> List[SymmetryFunction]:
+        if self.unranked:
+            return list(self.pool)
         return [self.pool[k] for k in self.picks.indices]
 
     @property
@@ -123,6 +130,23 @@ def refusal(checked: Checked, element: str, message: str) -> Diagnostic:
 
 def central(plan: Plan) -> List[str]:
     return [e for e in plan.elements if plan.sfs.get(e)]
+
+
+def unranked_choice(
+    element: str,
+    pool: List[SymmetryFunction],
+    printed: List[SymmetryFunction],
+    atoms: int,
+    asked: Optional[int],
+) -> ElementChoice:
+    """An element the data cannot rank, keeping all its pool SFs (--keep-unranked)."""
+    return ElementChoice(
+        element, pool, printed, list(range(len(pool))), Picks([], [], [], False), atoms,
+        np.zeros(len(pool)), 0, 0, asked, unranked=True,
+    )  # fmt: skip
+
+
+UNRANKED_HINT = "or keep all its pool SFs unranked with --keep-unranked"
 
 
 def curve(choice: ElementChoice) -> List[Tuple[int, float]]:

@@ -7,7 +7,8 @@ JSON report, ``sfcompile-select/2``: ``format``; ``method`` (the one that ran: f
 ``seed`` (null when nothing was drawn); ``notes`` (what the run decided on its own: the method
 where the data has no forces, a lower degree, samples); ``elements``: per central element (spec
 order) ``pool`` (SFs), ``varying``, ``constant`` (the constant SFs' lines), ``atoms``,
-``requested`` (null for the threshold rules), ``exhausted`` (stopped before the number asked
+``unranked`` (--keep-unranked kept all its pool SFs: the data could not rank them; no
+picks), ``requested`` (null for the threshold rules), ``exhausted`` (stopped before the number asked
 for), ``gram`` {``shape``, ``bytes``}, ``terms_per_atom`` {``pool``, ``selected``} (the summed
 measured cost) and ``picks``: [{``rank``, ``line`` (as compiled), ``sf`` (short description),
 ``score`` (cur: the score; fps: the distance, null for the first pick; fit: the drop of the
@@ -59,10 +60,11 @@ def selection_table(
     table["elements"] = {
         element: {
             "pool": len(choice.pool),
-            "selected": len(choice.picks.indices),
+            "selected": len(choice.chosen),
             "constant": len(choice.constant),
             "atoms": choice.atoms,
-            **({} if run.fit is not None else
+            **({"unranked": True} if choice.unranked else {}),
+            **({} if run.fit is not None or choice.unranked else
                {"unexplained": min(max(_rounded(choice.unexplained), 0.0), 1.0)}),
         }
         for element, choice in run.elements.items()
@@ -89,6 +91,7 @@ def _element(choice: ElementChoice, numbers: formatting.NumberFormat) -> Dict[st
         "varying": len(choice.pool) - len(choice.constant),
         "constant": [format_line(choice.pool[k], numbers) for k in choice.constant],
         "atoms": choice.atoms,
+        "unranked": choice.unranked,
         "requested": choice.asked,
         "exhausted": picks.exhausted,
         "gram": {"shape": [choice.gram_size] * 2, "bytes": choice.gram_bytes},
@@ -134,13 +137,22 @@ def report(run: SelectionRun, provenance: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def _unranked(element: str, e: Dict[str, Any]) -> str:
+    return (
+        f"{element}: not ranked ({e['atoms']} atoms, every SF constant on the data): all "
+        f"{e['pool']} pool SFs kept (--keep-unranked); cut them by hand, or select on data "
+        f"with more {element}"
+    )
+
+
 def _fit_summary(document: Dict[str, Any]) -> List[str]:
     """Per element, how many SFs the fit picked."""
     return [
+        _unranked(element, e) if e.get("unranked") else
         f"{element}: {len(e['picks'])} of {e['pool']} SFs selected; {len(e['constant'])} "
         f"constant on the data (never picked); {e['atoms']} atoms"
         for element, e in document["elements"].items()
-    ]
+    ]  # fmt: skip
 
 
 def to_json(document: Dict[str, Any]) -> str:
@@ -169,6 +181,9 @@ def format_text(document: Dict[str, Any]) -> str:
     if document["fit"] is not None:
         return "\n".join(lines + _fit_summary(document) + fit_text(document)) + "\n"
     for element, e in document["elements"].items():
+        if e.get("unranked"):
+            lines += ["", _unranked(element, e)]
+            continue
         last = e["picks"][-1]["unexplained"] if e["picks"] else 1.0
         terms = e["terms_per_atom"]
         share = terms["selected"] / terms["pool"] if terms["pool"] else math.nan

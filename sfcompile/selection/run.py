@@ -32,6 +32,7 @@ from .collect import Job, Part, Progress, collect, draw_sample
 from .fit_run import FitSettings, missing_message, survey, usable
 from .greedy import METHODS, select_columns
 from .outcome import (
+    UNRANKED_HINT,
     ElementChoice,
     SelectionError,
     SelectionRun,
@@ -39,6 +40,7 @@ from .outcome import (
     central,
     curve,
     refusal,
+    unranked_choice,
 )
 
 __all__ = ["CHOICES", "ElementChoice", "SelectionError", "SelectionRun", "SizeRule", "curve",
@@ -108,10 +110,13 @@ def select(
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
     fit: Optional[FitSettings] = None,
+    keep_unranked: bool = False,
 ) -> SelectionRun:
     """Rank and pick ``plan``'s SFs (the plan of ``checked``) on the structures ``open_data()``
     yields (called more than once: a first reading plans the run, the second evaluates; the
-    SFs are evaluated here, in ``jobs`` processes or on the Dask cluster of ``scheduler``)."""
+    SFs are evaluated here, in ``jobs`` processes or on the Dask cluster of ``scheduler``).
+    ``keep_unranked``: an element the data cannot rank (no atoms of it, or every SF constant)
+    keeps all its pool SFs instead of refusing the selection."""
     if method not in CHOICES:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(CHOICES)}")
     _check_rule(checked, plan, rule)
@@ -131,7 +136,7 @@ def select(
     if method == "fit":
         return select_by_fit(
             checked, plan, open_data, rule, found, fit or FitSettings(), notes,
-            cost_weighted=cost_weighted,
+            cost_weighted=cost_weighted, keep_unranked=keep_unranked,
             seed=seed, jobs=jobs, progress=progress, max_memory=max_memory,
             data_name=data_name, scheduler=scheduler, chunk_progress=chunk_progress,
         )  # fmt: skip
@@ -154,7 +159,7 @@ def select(
         try:
             choices[element] = _choose(
                 checked, plan, part, element, by_element[element], rule, method, cost_weighted,
-                data_name,
+                data_name, keep_unranked,
             )  # fmt: skip
         except SelectionError as exc:
             problems += exc.diagnostics
@@ -176,20 +181,24 @@ def _choose(
     method: str,
     cost_weighted: bool,
     data_name: str,
+    keep_unranked: bool,
 ) -> ElementChoice:
     moments, used = part.moments[element], part.used.get(element, 0)
+    constant = moments.constant(DEAD_THRESHOLD) if part.seen.get(element) else np.arange(0)
+    if keep_unranked and (not part.seen.get(element) or len(constant) == len(pool)):
+        asked = rule.count(element, 0)
+        return unranked_choice(element, pool, plan.sfs[element], used, asked)
     if not part.seen.get(element):
         raise SelectionError([refusal(checked, element, (
             f"no atom of element {element} in {data_name}: its SFs cannot be ranked; add "
-            f"structures with {element}, or remove {element}'s SFs from the pool")
+            f"structures with {element}, {UNRANKED_HINT}")
         )])  # fmt: skip
-    constant = moments.constant(DEAD_THRESHOLD)
     varying = np.setdiff1d(np.arange(len(pool)), constant)
     if not len(varying):
         raise SelectionError([refusal(checked, element, (
             f"every one of the {len(pool)} SFs of central element {element} is constant on "
             f"{data_name} ({used} atoms): nothing to rank them by; use more varied data "
-            "(or check the length unit of the data against the cutoffs)")
+            f"(or check the length unit of the data against the cutoffs), {UNRANKED_HINT}")
         )])  # fmt: skip
     asked = rule.count(element, len(varying))
     if asked is not None and asked > len(varying):

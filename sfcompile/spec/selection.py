@@ -48,6 +48,11 @@ class ElementSelection(StrictModel):
         description="cur, fps: fraction of the pool's variance (standardised SFs) the selected "
         "SFs leave unexplained, 0 to 1.",
     )
+    unranked: StrictBool = Field(
+        False,
+        description="The data could not rank this element's SFs (no atoms of it, or every SF "
+        "constant); all its pool SFs were kept (select --keep-unranked).",
+    )
 
     @field_validator("unexplained")
     @classmethod
@@ -142,7 +147,7 @@ def header_lines(selection: Selection) -> List[str]:
             f", unexplained variance {e.unexplained:.4g}"  # fmt: skip
         lines.append(
             f"{name}: {e.selected} of {e.pool} SFs ({e.constant} constant on the data)"
-            f"{unexplained}, {e.atoms} atoms"
+            f"{unexplained}, {e.atoms} atoms{', kept unranked' if e.unranked else ''}"
         )
     if selection.fit is not None:
         lines.append(_fit_line(selection.fit))
