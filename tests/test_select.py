@@ -23,6 +23,7 @@ import sfcompile
 from sfcompile.analysis.stats import spec_plan
 from sfcompile.cli import main
 from sfcompile.generate.pipeline import check, load
+from sfcompile.selection import greedy
 from sfcompile.selection.collect import Job, atom_keys, collect, term_key
 from sfcompile.selection.greedy import select_columns, select_rows, unexplained_curve
 from sfcompile.selection.moments import Moments
@@ -158,6 +159,20 @@ def test_greedy_rows_equal_scikit_matter_sample_selection() -> None:
         assert ours.indices == cur.selected_idx_.tolist()
         fps = skmatter.FPS(n_to_select=10, initialize=ours.indices[0]).fit(x)
     assert select_rows(x, "fps", 10).indices == fps.selected_idx_.tolist()
+
+
+@pytest.mark.parametrize("decay", [5.0, 60.0, 400.0])  # fast to slow decay of the spectrum
+def test_lanczos_gives_the_leading_eigenvector_of_large_gram_matrices(decay: float) -> None:
+    rng = np.random.default_rng(7)
+    m = 300  # above greedy.DIRECT: Lanczos
+    x = rng.standard_normal((900, m)) * np.exp(-np.arange(m) / decay) @ rng.standard_normal((m, m))
+    gram = np.cov(x, rowvar=False)
+    residual = gram.copy()
+    for _ in range(5):  # also on the deflated matrices CUR makes
+        found = greedy.leading_vector(residual)
+        _, vectors = np.linalg.eigh(residual)
+        assert np.allclose(found**2, vectors[:, -1] ** 2, rtol=0, atol=1e-12)
+        greedy._remove(residual, int(np.argmax(found**2)))
 
 
 def test_greedy_columns_stop_when_the_data_is_exhausted() -> None:

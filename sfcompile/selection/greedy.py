@@ -42,10 +42,51 @@ class Picks(NamedTuple):
     exhausted: bool  # stopped early: nothing left to explain (rank of the data reached)
 
 
+#: Below this size a full eigen-decomposition is as fast as Lanczos.
+DIRECT = 160
+#: Lanczos stops when ‖G y − θ y‖ ≤ RESIDUAL · θ for its Ritz pair (θ, y).
+RESIDUAL = 1e-12
+LANCZOS_STEPS = 240
+
+
 def leading_vector(gram: FloatArray) -> FloatArray:
-    """The eigenvector of the largest eigenvalue of a symmetric matrix (sign arbitrary)."""
+    """The eigenvector of the largest eigenvalue of a symmetric positive semi-definite matrix
+    (sign arbitrary): by Lanczos iteration with full reorthogonalisation for large matrices
+    (a CUR pick needs one per step; a full decomposition of a 900-SF Gram matrix takes 80 ms,
+    this about 20), by ``eigh`` for small ones or where Lanczos does not converge."""
+    if len(gram) > DIRECT:
+        found = _lanczos(gram)
+        if found is not None:
+            return found
     _, vectors = np.linalg.eigh(gram)
     return np.asarray(vectors[:, -1])
+
+
+def _lanczos(gram: FloatArray) -> Optional[FloatArray]:
+    n = len(gram)
+    steps = min(n, LANCZOS_STEPS)
+    start = np.sqrt(np.abs(np.diag(gram))) + 1.0 / n  # deterministic, never orthogonal to all
+    q = start / np.linalg.norm(start)
+    basis = np.empty((steps, n))
+    alphas: List[float] = []
+    betas: List[float] = []
+    for j in range(steps):
+        basis[j] = q
+        w = gram @ q
+        alphas.append(float(q @ w))
+        done = basis[: j + 1]
+        for _ in range(2):  # twice: orthogonal to working precision
+            w -= done.T @ (done @ w)
+        beta = float(np.linalg.norm(w))
+        betas.append(beta)
+        if j % 4 == 3 or beta == 0.0 or j == steps - 1:
+            tridiagonal = np.diag(alphas) + np.diag(betas[:-1], 1) + np.diag(betas[:-1], -1)
+            values, vectors = np.linalg.eigh(tridiagonal)
+            theta, ritz = float(values[-1]), vectors[:, -1]
+            if beta == 0.0 or beta * abs(ritz[-1]) <= RESIDUAL * max(abs(theta), 1e-300):
+                return np.asarray(done.T @ ritz)
+        q = w / beta
+    return None
 
 
 def _best(scores: FloatArray, taken: FloatArray) -> int:
