@@ -158,7 +158,8 @@ def setup(args: argparse.Namespace, this: List[str], w: Workload, report: Dict[s
                 s.commands["dscribe"].append("--bohr")
     command = [
         *this, "select", str(w.spec), *data, "--per-element", str(args.select_per_element),
-        "--keep-unranked", "-q", "-o", str(where / "selected.toml"), "--report", str(where / "select.json"),
+        "--keep-unranked", "-q", "-o", str(where / "selected.toml"),
+        "--report", str(where / "select.json"),
     ]  # fmt: skip
     refusal = select_refusal(command, report)
     if refusal:

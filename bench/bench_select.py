@@ -1,12 +1,14 @@
 """Benchmark: `sfcompile select` on n2p2's water data, against `sfcompile stats` on the same.
 
 Workload: bench/data/h2o-4 (n2p2's RPBE-D3 liquid water: 4 periodic structures, 336 atoms,
-Bohr) and examples/configs/water-pool-HO.toml (336 SFs per element: radial gastegger2018
-shift, 24 pairs; angular narrow and wide imbalzano2018, 6 widths, zetas 1, 2, 4, 16), the data
-also repeated 10 times. Three parts:
+Bohr, with forces) and examples/configs/water-pool-HO.toml (336 SFs per element: radial
+gastegger2018 shift, 24 pairs; angular narrow and wide imbalzano2018, 6 widths, zetas 1, 2, 4,
+16), the data also repeated 10 times; for timing also bench/data/h2o-4/pool-large-HO.toml (884
+SFs per element, 40 picks). Three parts:
 
-1. time: whole-process `select --per-element 30` and `stats`, alternating (one warm-up, the
-   median of --runs), peak RSS. Target: select < stats + 1 s, < 500 MB.
+1. time: whole-process `stats` and `select --per-element N` by each method (fit, the default
+   on this data; cur; fps), alternating (one warm-up, the median of --runs), peak RSS. Target:
+   select < stats + 1 s, < 500 MB.
 2. quality: unexplained variance after N picks for cur, fps and random subsets (the mean of 10
    random orders), per element (computed in-process with the library; no timing).
 3. cost: `stats` (whole-process) on the selected spec against the pool, and explain's units.
@@ -30,26 +32,28 @@ from _common import measure_side_by_side, sfcompile_command  # bench/ is on sys.
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "h2o-4" / "input.data"
 POOL = HERE.parent / "examples" / "configs" / "water-pool-HO.toml"
+LARGE = HERE / "data" / "h2o-4" / "pool-large-HO.toml"
 NS = (1, 2, 5, 10, 15, 20, 25, 30)
 
 
 def timing(program: List[str], tmp: Path, sizes: List[int], runs: int) -> None:
-    print(f"{'data':>5} {'command':>22} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MiB':>9}")
-    for size in sizes:
-        data = tmp / f"h2o-{size}.data"
-        data.write_text(DATA.read_text() * size)
-        commands = {
-            "stats": [*program, "stats", str(POOL), "--data", str(data)],
-            "select --per-element 30": [*program, "select", str(POOL), "--data", str(data),
-                                        "--per-element", "30", "-q", "-o", str(tmp / "s.toml")],
-        }  # fmt: skip
-        figures = measure_side_by_side(commands, runs)
-        for name, f in figures.items():
-            print(f"{size:>4}x {name:>22} {f.median:9.3f} {f.low:7.3f} {f.high:7.3f} "
-                  f"{f.peak_mib:9.1f}")  # fmt: skip
-        margin = figures["select --per-element 30"].median - figures["stats"].median
-        verdict = "ok" if margin < 1.0 else "MISSED"
-        print(f"      select - stats: {margin:+.3f} s (target < 1 s: {verdict})")
+    print(f"{'pool':>15} {'data':>5} {'command':>24} {'median s':>9} {'min s':>7} {'max s':>7} "
+          f"{'peak MiB':>9} {'- stats':>8}")  # fmt: skip
+    for pool, picks in ((POOL, 30), (LARGE, 40)):
+        for size in sizes:
+            data = tmp / f"h2o-{size}.data"
+            data.write_text(DATA.read_text() * size)
+            select = [*program, "select", str(pool), "--data", str(data), "--per-element",
+                      str(picks), "-q", "-o", str(tmp / "s.toml")]  # fmt: skip
+            commands = {"stats": [*program, "stats", str(pool), "--data", str(data)]}
+            for method in ("fit", "cur", "fps"):
+                commands[f"select {method} --per-element {picks}"] = [*select, "--method", method]
+            figures = measure_side_by_side(commands, runs)
+            base = figures["stats"].median
+            for name, f in figures.items():
+                margin = "" if name == "stats" else f"{f.median - base:+8.3f}"
+                print(f"{pool.stem:>15} {size:>4}x {name:>24} {f.median:9.3f} {f.low:7.3f} "
+                      f"{f.high:7.3f} {f.peak_mib:9.1f} {margin}")  # fmt: skip
 
 
 def quality() -> None:
@@ -81,7 +85,7 @@ def quality() -> None:
 def cost(program: List[str], tmp: Path, runs: int) -> None:
     selected = tmp / "selected.toml"
     subprocess.run([*program, "select", str(POOL), "--data", str(DATA), "--per-element", "30",
-                    "-q", "-o", str(selected)], check=True)  # fmt: skip
+                    "--method", "cur", "-q", "-o", str(selected)], check=True)  # fmt: skip
     units = {}
     for name, spec in (("pool", POOL), ("selected", selected)):
         out = subprocess.run([*program, "explain", "--json", str(spec)], check=True,

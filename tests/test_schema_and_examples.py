@@ -14,6 +14,8 @@ from sfcompile.spec.schema import build_schema, schema_text
 from tests.conftest import REPO
 
 EXAMPLES = sorted((REPO / "examples" / "configs").glob("*.toml"))
+#: The specs of the benchmarks (pools, hand-made sets): users read them as examples too.
+SPECS = EXAMPLES + sorted((REPO / "bench").rglob("*.toml"))
 COMMITTED = REPO / "schemas" / "sfcompile.schema.json"
 
 
@@ -69,13 +71,13 @@ def test_there_are_examples() -> None:
     assert "sfparamgen-walkthrough-SCu.toml" in names
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.parametrize("path", SPECS, ids=[str(p.relative_to(REPO)) for p in SPECS])
 def test_example_validates_against_schema(path: Path) -> None:
     document = _compat.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft7Validator(schema()).validate(document)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+@pytest.mark.parametrize("path", SPECS, ids=[str(p.relative_to(REPO)) for p in SPECS])
 def test_example_compiles_without_warnings(path: Path) -> None:
     loaded = load(path)
     assert loaded.warnings == ()
