@@ -206,8 +206,8 @@ def test_dead_sf_and_absent_element(tmp_path: Path) -> None:
     assert found["absent_elements"] == ["N"]
     h = found["elements"]["H"]["sfs"]
     dead = [e["sf"] for e in h if e["dead"] and "-N " not in e["sf"]]
-    assert len(dead) == 2 and all("eta=1000" in d for d in dead)  # H-H, H-O: 0 everywhere
-    assert not any(e["dead"] for e in h if "eta=0.1" in e["sf"] and "-N " not in e["sf"])
+    assert len(dead) == 2 and all("eta=1.000E+03" in d for d in dead)  # H-H, H-O: 0 everywhere
+    assert not any(e["dead"] for e in h if "eta=1.000E-01" in e["sf"] and "-N " not in e["sf"])
     absent = [e["sf"] for e in h if e["combination_absent"]]
     assert absent and all("-N " in a for a in absent)  # H-N: no N atoms in the data
     code, text, _ = _run(tmp_path, DEAD_SPEC, "--data", data)

@@ -42,6 +42,7 @@ from ..generate.expand import SymmetryFunction
 from ..generate.pipeline import Checked, check
 from ..readers.structures import DataError
 from ..spec.load import load_spec, source_from_text
+from ..targets.formatting import NumberFormat
 from .report import DEAD_THRESHOLD, describe, is_dead
 from .starter import _down, _real, _toml_array, _wrap, _Writer
 from .stats import Pair, Progress, Totals, collect, spec_plan
@@ -310,6 +311,7 @@ def constant_combinations(
         for element, sums in totals.sums.items()
     }  # fmt: skip
     stuck = tuple(e for e in checked.loaded.spec.elements if dead.get(e) and all(dead[e]))
+    numbers = NumberFormat(checked.loaded.spec.output.precision)
     position: Dict[str, int] = {}
     found: Dict[int, Dict[Combination, str]] = {}
     for g in checked.generated:
@@ -322,7 +324,7 @@ def constant_combinations(
             for j, row in enumerate(g.rows):
                 if dead[central][start + j]:
                     sf = SymmetryFunction(g.sftype.number, combination, *row)
-                    found.setdefault(g.index, {})[combination] = describe(sf)
+                    found.setdefault(g.index, {})[combination] = describe(sf, numbers)
                     break
     return Constant(found, stuck)
 

@@ -105,7 +105,7 @@ def _sf_entries(plan: Plan, totals: Totals, element: str, threshold: float) -> L
         present = sums.count > 0
         low, high = (float(sums.low[k]), float(sums.high[k])) if present else (math.nan,) * 2
         entries.append({
-            "sf": describe(sf), "position": k + 1, "n2p2_index": position[k],
+            "sf": describe(sf, plan.numbers), "position": k + 1, "n2p2_index": position[k],
             "min": low, "max": high, "mean": float(mean[k]), "sigma": float(sigma[k]),
             "nonzero": float(sums.nonzero[k]) / sums.count if present else math.nan,
             "dead": present and is_dead(low, high, threshold),
@@ -135,8 +135,9 @@ def _units(plan: Plan, totals: Totals) -> List[str]:
         and math.exp(-sf.eta * (d - (sf.r_shift or 0.0)) ** 2) < FADED
     ]  # fmt: skip
     if faded:
+        example = describe(faded[0], plan.numbers)
         found.append(
-            f"units: {len(faded)} radial Gaussian SF(s) (e.g. {describe(faded[0])}) have decayed "
+            f"units: {len(faded)} radial Gaussian SF(s) (e.g. {example}) have decayed "
             f"below {FADED:g} at the shortest interatomic distance in the data, {d:.4g} "
             f"({'-'.join(pair)}): are data and spec in the same length unit (e.g. data in "
             "Bohr, spec in Å: Bohr distances are 1.89 times larger)?"

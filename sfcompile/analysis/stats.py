@@ -67,6 +67,8 @@ class Plan:
     alpha: float
     max_pairs: Optional[int] = MAX_PAIRS  # neighbour budget per structure (None: no limit)
     max_triplets: Optional[int] = MAX_TRIPLETS  # the same for triplets (angular SFs)
+    #: the precision ``sfs`` were printed at: reports write numbers as the compiled lines do
+    numbers: Optional[formatting.NumberFormat] = None
 
     @property
     def max_cutoff(self) -> float:
@@ -120,7 +122,7 @@ def make_plan(
         element: sorted(range(len(group)), key=lambda k: n2p2_key(group[k], exact))
         for element, group in grouped.items()
     }
-    return Plan(tuple(elements), grouped, n2p2, cutoff_type, alpha)
+    return Plan(tuple(elements), grouped, n2p2, cutoff_type, alpha, numbers=numbers)
 
 
 @dataclass
