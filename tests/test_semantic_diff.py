@@ -299,3 +299,33 @@ def test_spec_numbers_are_shown_as_the_compiled_line_writes_them(tmp_path: Path)
     assert "symfunction_short Cu 2 Cu 1.393E+01 2.847E+00 6.000E+00" in compile_spec(
         spec.read_text()
     )
+
+
+def test_another_cutoff_function_is_a_difference() -> None:
+    # the same lines under another f_c are other SFs; a side without cutoff_type says nothing
+    cos, tanh = "cutoff_type 1\n" + A, "cutoff_type 6 0.1\n" + A
+    result = semantic_diff(source_from_input_nn(cos, "a.nn"), source_from_input_nn(tanh, "b.nn"))
+    assert not result.equal and result.shared == 5 and result.cutoff == ((1, 0.0), (6, 0.1))
+    assert format_diff(result) == (
+        "--- a.nn (5 SFs)\n"
+        "+++ b.nn (5 SFs)\n"
+        "0 removed, 0 added, 0 changed, 5 shared; the cutoff function differs\n"
+        "~ cutoff_type 1 alpha 0.0 -> cutoff_type 6 alpha 0.1: every SF that uses the global "
+        "cutoff function (types 2-13) takes other values\n"
+    )
+    assert semantic_diff(source_from_input_nn(cos, "a.nn"),
+                         source_from_input_nn(A, "b.nn")).equal  # fmt: skip
+    assert semantic_diff(source_from_input_nn(cos, "a.nn"),
+                         source_from_input_nn("cutoff_type 1 0.0\n" + A, "b.nn")).equal  # fmt: skip
+
+
+def test_a_spec_s_cutoff_function_against_a_file_s(tmp_path: Path) -> None:
+    spec = REPO / "examples/configs/water-HO.toml"  # no [cutoff_function]: nothing to compare
+    made = DATA / "inputnn/sfcompile_water.nn"
+    text = "cutoff_type 2\n" + made.read_text()
+    assert semantic_diff(load_source(spec), source_from_input_nn(text, "w.nn")).equal
+    cos = tmp_path / "cos.toml"
+    body = spec.read_text().replace("[[sets]]", '[cutoff_function]\ntype = "cos"\n\n[[sets]]', 1)
+    cos.write_text(body)
+    result = semantic_diff(load_source(cos), source_from_input_nn(text, "w.nn"))
+    assert result.cutoff == ((1, 0.0), (2, 0.0)) and result.shared == 236

@@ -25,6 +25,10 @@ Otherwise every SF of the group is removed (only in A) or added (only in B): bet
 unrelated designs a Gaussian that happens to share its r_s with one of the other side is not an
 edit of it. The shared count is always reported.
 
+**The cutoff function** (an input.nn's ``cutoff_type`` line, a spec's ``[cutoff_function]``)
+is compared too where both sides give one: with another function or alpha every Gaussian SF
+takes other values, so two such files differ even with the same lines.
+
 Every SF is shown with its numbers as its source writes them: an input.nn's tokens as the
 file has them, a spec's as its compiled line prints them (:func:`formatting.sf_value`), so that
 each can be found in the file.
@@ -64,10 +68,15 @@ class SFEntry:
         return normal_key(self.sf)
 
 
+#: n2p2's cutoff_type and alpha (0 where not written).
+CutoffFunction = Tuple[int, float]
+
+
 @dataclass(frozen=True)
 class SFSource:
     name: str
     entries: Tuple[SFEntry, ...]
+    cutoff: Optional[CutoffFunction] = None  # None: the source does not say
 
 
 @dataclass(frozen=True)
@@ -87,10 +96,12 @@ class DiffResult:
     added: Tuple[SFEntry, ...]  # only in B
     changed: Tuple[Change, ...]
     shared: int  # SFs in both (as a multiset)
+    #: (A's, B's) where both give a cutoff function and they differ
+    cutoff: Optional[Tuple[CutoffFunction, CutoffFunction]] = None
 
     @property
     def equal(self) -> bool:
-        return not (self.removed or self.added or self.changed)
+        return not (self.removed or self.added or self.changed or self.cutoff)
 
 
 def source_from_input_nn(text: str, name: str) -> SFSource:
@@ -98,7 +109,9 @@ def source_from_input_nn(text: str, name: str) -> SFSource:
     parsed = read_input_nn(text, name)
     if parsed.errors:
         raise SpecError(parsed.errors)
-    return SFSource(name, tuple(_entry(r, name) for r in parsed.records))
+    found = parsed.cutoff_type
+    cutoff = None if found is None else (found.number, found.alpha or 0.0)
+    return SFSource(name, tuple(_entry(r, name) for r in parsed.records), cutoff)
 
 
 def _entry(record: SFRecord, name: str) -> SFEntry:
@@ -127,7 +140,9 @@ def source_from_spec(loaded: LoadedSpec) -> SFSource:
         tokens = {f: formatting.sf_value(f, getattr(sf, f), numbers) for f in _fields(sf)
                   if getattr(sf, f) is not None}  # fmt: skip
         entries.append(SFEntry(printed, f"SF line {n}", tokens))
-    return SFSource(loaded.source.display_name, tuple(entries))
+    function = loaded.spec.cutoff_function
+    cutoff = None if function is None else (function.number, function.alpha)
+    return SFSource(loaded.source.display_name, tuple(entries), cutoff)
 
 
 def load_source(path: Union[str, Path]) -> SFSource:
@@ -156,6 +171,7 @@ def semantic_diff(a: SFSource, b: SFSource) -> DiffResult:
         tuple(e for e in removed if id(e) not in paired_old),
         tuple(e for e in added if id(e) not in paired_new),
         tuple(changed), sum((count_a & count_b).values()),
+        (a.cutoff, b.cutoff) if a.cutoff and b.cutoff and a.cutoff != b.cutoff else None,
     )  # fmt: skip
 
 
@@ -259,9 +275,14 @@ def describe(e: SFEntry) -> str:
 
 
 def summary(result: DiffResult) -> str:
-    """The counts: ``R removed, A added, C changed, S shared``."""
+    """The counts: ``R removed, A added, C changed, S shared`` (and the cutoff function)."""
+    cutoff = "; the cutoff function differs" if result.cutoff else ""
     return (f"{len(result.removed)} removed, {len(result.added)} added, "
-            f"{len(result.changed)} changed, {result.shared} shared")  # fmt: skip
+            f"{len(result.changed)} changed, {result.shared} shared{cutoff}")  # fmt: skip
+
+
+def _function(cutoff: CutoffFunction) -> str:
+    return f"cutoff_type {cutoff[0]} alpha {cutoff[1]!r}"
 
 
 def format_diff(result: DiffResult) -> str:
@@ -275,6 +296,10 @@ def format_diff(result: DiffResult) -> str:
                    "spacing and spelling aside)")  # fmt: skip
         return "\n".join(out) + "\n"
     out.append(summary(result))
+    if result.cutoff:
+        old, new = result.cutoff
+        out.append(f"~ {_function(old)} -> {_function(new)}: every SF that uses the global "
+                   "cutoff function (types 2-13) takes other values")  # fmt: skip
     rows: Dict[str, List[Tuple[Tuple[object, ...], str]]] = {}
     for sign, entries in (("-", result.removed), ("+", result.added)):
         for e in entries:
