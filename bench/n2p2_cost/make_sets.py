@@ -80,6 +80,7 @@ WORKLOADS = [
     ),
     Workload("h2o-x10", Pool("ww12", SPECS / "water-weighted-HO.toml"), (2, 6, 16, 40)),
     Workload("qm9-x300", Pool("qg6", SPECS / "qm9-gaussian-HCNO.toml"), (4, 12, 28, 64, 128)),
+    Workload("cuau-300", Pool("cp6", SPECS / "cuau-poly.toml"), (4, 12, 28, 56)),
     Workload("qm9-x300", Pool("qp6", SPECS / "qm9-poly-HCNO.toml"), (4, 12, 28, 60)),
     Workload(
         "qm9-x300", Pool("qw15", ROOT / "examples/configs/polynomial-qm9-HCNOF.toml"), (3, 6, 12)
@@ -88,6 +89,7 @@ WORKLOADS = [
 # whole specs measured as they are (data, name, spec)
 WHOLE = [
     ("cuau-600", "hand-spec", CUAU / "hand-CuAu.toml"),
+    ("cuau-300", "cp6-all", SPECS / "cuau-poly.toml"),
     ("h2o-x10", "water-HO", ROOT / "examples/configs/water-HO.toml"),
     ("h2o-x10", "selected-water-HO", ROOT / "examples/configs/selected-water-HO.toml"),
     ("h2o-x10", "ww12-all", SPECS / "water-weighted-HO.toml"),
