@@ -53,6 +53,7 @@ def data_variants() -> Dict[str, Tuple[Path, int, int]]:
         "h2o-x10": (ROOT / "bench/data/h2o-4/input.data", 1, 10),
         "h2o-x2": (ROOT / "bench/data/h2o-4/input.data", 1, 2),
         "qm9-x300": (ROOT / "tests/data/datasets/qm9-10.data", 1, 300),
+        "cu2s-x2": (ROOT / "bench/data/cu2s-20/input.data", 1, 2),  # held out of the fit
     }
 
 
@@ -95,7 +96,14 @@ WHOLE = [
     ("h2o-x10", "ww12-all", SPECS / "water-weighted-HO.toml"),
     ("qm9-x300", "qw15-all", ROOT / "examples/configs/polynomial-qm9-HCNOF.toml"),
     ("qm9-x300", "qp6-all", SPECS / "qm9-poly-HCNO.toml"),
+    # held out: a fourth data set (n2p2's Cu2S example) and specs not drawn from the pools
+    ("cu2s-x2", "walkthrough-SCu", ROOT / "examples/configs/sfparamgen-walkthrough-SCu.toml"),
+    ("cu2s-x2", "per-set-cutoffs", ROOT / "examples/configs/per-set-cutoffs.toml"),
+    ("cu2s-x2", "per-pair-cutoffs", ROOT / "examples/configs/per-pair-cutoffs-CuS.toml"),
+    ("cu2s-x2", "poly-SCu", ROOT / "examples/configs/polynomial-element-resolved-SCu.toml"),
 ]
+#: SF lines used as they are (data, name, input.nn, its elements)
+WHOLE_NN = [("cu2s-x2", "cu2s-n2p2", ROOT / "bench/data/cu2s-20/input.nn", ["S", "Cu"])]
 # sets drawn from two pools at once (different cutoffs in one set): data, name, pools, sizes
 MIXED = [
     ("cuau-150", "p45+p8", (Pool("p45", CUAU / "pool-CuAu.toml", (4.5, 4.2)),
@@ -205,6 +213,9 @@ def main() -> None:
         sets.setdefault(data, {})[name] = (elements, lines)
     for data, name, spec in WHOLE:
         sets.setdefault(data, {})[name] = compile_lines(Pool(name, spec))
+    for data, name, path, elements in WHOLE_NN:
+        lines = [x for x in path.read_text().splitlines() if x.startswith("symfunction_short")]
+        sets.setdefault(data, {})[name] = (elements, [" ".join(x.split()) for x in lines])
     for found in sets.values():
         for elements, cutoff in sorted({(tuple(e), largest_cutoff(x)) for e, x in found.values()}):
             found[f"base-{'-'.join(elements)}-{cutoff:g}"] = (
