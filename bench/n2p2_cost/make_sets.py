@@ -92,6 +92,7 @@ WHOLE = [
     ("cuau-600", "hand-spec", CUAU / "hand-CuAu.toml"),
     ("cuau-300", "cp6-all", SPECS / "cuau-poly.toml"),
     ("h2o-x10", "water-HO", ROOT / "examples/configs/water-HO.toml"),
+    ("h2o-x10", "water-pool-HO", ROOT / "examples/configs/water-pool-HO.toml"),
     ("h2o-x10", "selected-water-HO", ROOT / "examples/configs/selected-water-HO.toml"),
     ("h2o-x10", "ww12-all", SPECS / "water-weighted-HO.toml"),
     ("qm9-x300", "qw15-all", ROOT / "examples/configs/polynomial-qm9-HCNOF.toml"),

@@ -28,7 +28,7 @@ element some SF depends on, its slots' allocation; ``sf``: per SF (value, scalin
 
 The terms come from the grouping and the mean numbers of neighbours and pairs of neighbours
 per atom of each central element (an :class:`~.counts.Environment`: measured on data, or
-estimated from a density). bench/n2p2_cost measured n2p2 v2.3.0 on 180 SF sets of three data
+estimated from a density). bench/n2p2_cost measured n2p2 v2.3.0 on 181 SF sets of three data
 sets and fitted the coefficients (docs/explain.md: how, and how well).
 
 Plain Python on purpose: ``explain`` imports this, and a compile must not load numpy.
@@ -62,23 +62,23 @@ __all__ = [
 
 #: ns per term, fitted to n2p2 v2.3.0 runs (bench/n2p2_cost/fit.py prints them).
 COEFFICIENTS: Dict[str, float] = {
-    "sf": 2.21,
+    "sf": 1.8,
     "alloc": 128,
-    "loop": 5.5,
+    "loop": 5.59,
     "scan": 3.7,
-    "zero": 4.98,
-    "group": 21.3,
-    "gaussian_group_elements": 31.7,
-    "gaussian_pair": 12.7,
-    "gaussian_radial_member": 8.75,
-    "angular_pair": 1.41,
-    "gaussian_narrow_triplet": 35.6,
-    "gaussian_angular_member": 9.15,
-    "gaussian_exp": 3.85,
-    "poly_triplet": 32.3,
+    "zero": 4.91,
+    "group": 21.5,
+    "gaussian_group_elements": 32,
+    "gaussian_pair": 12.3,
+    "gaussian_radial_member": 8.83,
+    "angular_pair": 1.59,
+    "gaussian_narrow_triplet": 35.3,
+    "gaussian_angular_member": 9.3,
+    "gaussian_exp": 3.56,
+    "poly_triplet": 32.1,
     "poly_angular_member": 10.2,
     "radial_lookup_z": 4.63,
-    "angular_lookup_z": 2.99,
+    "angular_lookup_z": 3,
 }
 TERMS = tuple(COEFFICIENTS)
 
