@@ -492,7 +492,7 @@ def test_explain_with_data_prices_the_spec_on_its_structures(tmp_path: Path) -> 
     assert [e["fraction"] for e in document["per_element"]] == [224 / 336, 112 / 336]
     code, out, err = run("explain", "spec.toml", "--data", str(data))
     assert f"    on h2o-4.data: 336 atoms, {336 * seconds:.3g} s in all\n" in out
-    assert "The counts are those of h2o-4.data (4 structures;" in out
+    assert "The counts are those of h2o-4.data (4 structures;" in " ".join(out.split())
 
 
 def test_explain_data_with_another_element_is_a_located_error(tmp_path: Path) -> None:
@@ -502,6 +502,35 @@ def test_explain_data_with_another_element_is_a_located_error(tmp_path: Path) ->
     assert (code, out) == (2, "")
     assert err.startswith(f"{data}:6:")
     assert "error: element 'O' is not one of the spec's elements (H, C)" in err
+
+
+ANGULAR = """
+[[sets]]
+type = "angular_narrow"
+rule = "custom"
+r_shift = [0.0]
+eta = [0.1]
+zetas = [1]
+"""
+
+
+def test_explain_data_beyond_the_budgets_is_a_located_error(tmp_path: Path) -> None:
+    """The same budgets as stats: about 336 x 335 neighbour pairs at 30 Bohr in a cell of
+    24.6 Bohr would be several times that; 100 pairs of neighbours are few for water."""
+    write(tmp_path / "spec.toml", VALID.replace("cutoff = 6.0", "cutoff = 30.0"))
+    data = DATA / "datasets" / "h2o-4.data"
+    code, out, err = run("explain", "spec.toml", "--data", str(data), "--max-neighbours", "1000")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{data}:1:1: error: structure 0 (0-based): about ")
+    assert "more than the limit of 1,000: is the cell much smaller than the cutoff" in err
+    write(tmp_path / "spec.toml")  # radial only: no pairs of neighbours counted, none refused
+    assert run("explain", "spec.toml", "--data", str(data), "--max-triplets", "100")[0] == 0
+    write(tmp_path / "spec.toml", VALID + ANGULAR)
+    code, out, err = run("explain", "spec.toml", "--data", str(data), "--max-triplets", "100")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{data}:1:1: error: structure 0 (0-based): ")
+    assert "triplets (pairs of neighbours) within the cutoff 6" in err
+    assert "more than the limit of 100 for angular SFs" in err
 
 
 def test_explain_rejects_an_invalid_spec_like_compile(tmp_path: Path) -> None:

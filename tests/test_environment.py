@@ -98,3 +98,13 @@ def test_an_element_outside_the_list_is_a_located_error() -> None:
     structures = read_input_data(H2O, known_elements=("H", "C"))
     with pytest.raises(DataError, match=r"h2o-4.data:\d+:\d+: error: element 'O' is not one"):
         measure_environment(structures, ("H", "C"), [6.0])
+
+
+def test_without_a_sample_no_narrow_pairs_are_counted() -> None:
+    """sample 0 (a spec without angular SFs): neighbours and pairs of neighbours as ever,
+    narrow pairs 0, and no pair of neighbours enumerated (no triplet budget to exceed)."""
+    structures = list(read_input_data(H2O))
+    every = measure_environment(structures, ("H", "O"), [6.0])
+    none = measure_environment(structures, ("H", "O"), [6.0], sample=0, max_triplets=1)
+    for key, value in every.counts.items():
+        assert none.counts[key] == (0.0 if key[2] == "narrow" else value), key

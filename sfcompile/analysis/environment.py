@@ -24,9 +24,10 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import numpy as np
 
 from ..engine.cutoff_functions import FloatArray
+from ..engine.limits import MAX_PAIRS, MAX_TRIPLETS
 from ..engine.neighbours import IntArray, NeighbourList, chunks, neighbour_list, ranges
 from ..engine.parallel import geometry_of
-from ..engine.search import StructureRefused
+from ..engine.search import StructureRefused, check_triplets
 from ..engine.sfvalues import Geometry, StructureLike
 from ..generate.cost import CountKey, MeasuredEnvironment
 from .stats import structure_error
@@ -40,8 +41,10 @@ Sampled = Tuple[float, int, FloatArray]  # (−key, tie-breaker, (2, cutoffs, pa
 class _Tally:
     """What the structures so far add up to."""
 
-    def __init__(self, elements: Sequence[str], cutoffs: Sequence[float], sample: int) -> None:
+    def __init__(self, elements: Sequence[str], cutoffs: Sequence[float], sample: int,
+                 budgets: Tuple[int, int] = (MAX_PAIRS, MAX_TRIPLETS)) -> None:  # fmt: skip
         self.elements, self.cutoffs, self.sample = tuple(elements), tuple(cutoffs), sample
+        self.max_pairs, self.max_triplets = budgets
         self.code = {e: k for k, e in enumerate(self.elements)}
         pairs = combinations_with_replacement(range(len(self.elements)), 2)
         self.pairs: List[Tuple[int, ...]] = [(), *pairs]  # species codes; () any two
@@ -56,6 +59,8 @@ class _Tally:
     def threshold(self, species: int) -> float:
         """Keys below this may still enter the sample of this element."""
         heap = self.heaps[species]
+        if not self.sample:
+            return 0.0
         return -heap[0][0] if len(heap) >= self.sample else 1.0
 
     def offer(self, species: int, key: float, counts: FloatArray) -> None:
@@ -116,12 +121,15 @@ def _inside(found: NeighbourList, cutoff: float) -> NeighbourList:
 def _structure(tally: _Tally, geometry: Geometry, number: int) -> None:
     species = np.array([tally.code[s] for s in geometry.elements], dtype=np.int64)
     atoms, kinds = len(species), len(tally.elements)
-    try:
-        found = neighbour_list(geometry.positions, geometry.lattice, max(tally.cutoffs))
-    except StructureRefused as exc:
-        raise structure_error(geometry, str(exc)) from None
     keys = np.random.default_rng([0, number]).random(atoms)
     chosen = np.flatnonzero(keys < np.array([tally.threshold(s) for s in species]))
+    largest = max(tally.cutoffs)
+    try:
+        found = neighbour_list(geometry.positions, geometry.lattice, largest, tally.max_pairs)
+        # the pairs of neighbours of the sampled atoms are enumerated: bound them
+        check_triplets(found.i[np.isin(found.i, chosen)], atoms, largest, tally.max_triplets)
+    except StructureRefused as exc:
+        raise structure_error(geometry, str(exc)) from None
     sampled = np.zeros((len(chosen), 2, len(tally.cutoffs), len(tally.pairs)))
     for c, cutoff in enumerate(tally.cutoffs):
         inside = _inside(found, cutoff)
@@ -148,11 +156,17 @@ def measure_environment(
     elements: Sequence[str],
     cutoffs: Iterable[float],
     sample: int = SAMPLE,
+    max_pairs: int = MAX_PAIRS,
+    max_triplets: int = MAX_TRIPLETS,
 ) -> MeasuredEnvironment:
     """The counts of ``structures`` at every one of ``cutoffs`` (central and neighbour elements:
     ``elements``, which must include every element of the data; read the data with
-    ``known_elements`` to have that checked with a located error)."""
-    tally = _Tally(elements, sorted({float(c) for c in cutoffs}), sample)
+    ``known_elements`` to have that checked with a located error). ``max_pairs``,
+    ``max_triplets``: refuse a structure with more neighbour pairs, or more pairs of neighbours
+    of its sampled atoms (a located error). ``sample`` 0: no narrow pairs (no angular SFs
+    need them; their counts are then 0)."""
+    budgets = (max_pairs, max_triplets)
+    tally = _Tally(elements, sorted({float(c) for c in cutoffs}), sample, budgets)
     for number, structure in enumerate(structures):
         geometry = geometry_of(structure)
         tally.structures += 1
@@ -171,7 +185,9 @@ def _environment(tally: _Tally) -> MeasuredEnvironment:
         atoms = int(tally.atoms[s])
         if not atoms:
             continue
-        sampled = np.sum([item[2] for item in tally.heaps[s]], axis=0)  # (2, cutoffs, pairs)
+        sampled = np.zeros((2, len(tally.cutoffs), len(tally.pairs)))  # wide, narrow
+        for item in tally.heaps[s]:
+            sampled += item[2]
         for c, cutoff in enumerate(tally.cutoffs):
             counts[element, cutoff, "pair", ()] = tally.pair_sums[s, c, 0] / atoms
             for e, name in enumerate(names):

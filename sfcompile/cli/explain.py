@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .options import EXIT_ERROR, EXIT_OK, spec_checks, target_option
+from .options import EXIT_ERROR, EXIT_OK, budget_arguments, spec_checks, target_option
 
 NAME = "explain"
 HELP = "summarise what a spec generates (counts, cutoffs, cost)"
@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="of --data: input.data (n2p2/RuNNer, default; gzip too) or an ASE format name "
         "(needs ase)",
     )
+    budget_arguments(parser)
     spec_checks(parser)
     target_option(parser, "also list what this target can and cannot take")
 
@@ -97,15 +98,20 @@ def _measured(loaded: LoadedSpec, generated: List[GeneratedSet], args: argparse.
     """The counts of --data at the spec's cutoffs (numpy is imported here only)."""
     import os
 
-    from ..analysis.environment import measure_environment
+    from ..analysis.environment import SAMPLE, measure_environment
     from ..generate.cost import radii
     from ..generate.explain import CostBasis
     from ..readers.formats import read_structures
+    from ..spec.sftypes import BY_NUMBER
 
     elements = loaded.spec.element_tuple
     sfs = [f for s in generated for block in s.blocks for f in block]
     structures = read_structures(args.data, args.format, known_elements=elements)
-    environment = measure_environment(structures, elements, radii(sfs))
+    angular = any(BY_NUMBER[sf.type_number].angular for sf in sfs)  # else no pairs needed
+    environment = measure_environment(structures, elements, radii(sfs),
+                                      sample=SAMPLE if angular else 0,
+                                      max_pairs=args.max_neighbours,
+                                      max_triplets=args.max_triplets)  # fmt: skip
     basis = CostBasis(os.path.basename(args.data), sum(environment.atoms.values()),
                       environment.structures, loaded.spec.unit)  # fmt: skip
     return environment, basis
