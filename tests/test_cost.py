@@ -134,6 +134,21 @@ def test_marginal_cost_is_the_difference_of_set_costs() -> None:
         assert marginal > 0
 
 
+def test_marginal_function_follows_the_picks() -> None:
+    """The (candidate, picked) form: the same numbers as pricing the sets, whether the picks
+    grow one at a time, jump, or go back."""
+    pool = sfs_of("sets/rand56.nn")[:40] + [radial(1.0, "Cu", 7.5)]
+    model = CostModel(ENV)
+    fixed = [radial(0.5)]
+    marginal = model.marginal_function(pool, fixed)
+    for picked in ([], [3], [3, 7], [3, 7, 40], [3, 7, 40, 11], [5], [5, 6, 7, 8], [5, 6]):
+        current = fixed + [pool[k] for k in picked]
+        for candidate in (0, 12, 40):
+            expected = model.seconds([*current, pool[candidate]]) - model.seconds(current)
+            expected = 0.0 if pool[candidate] in current else expected
+            assert marginal(candidate, picked) == pytest.approx(expected, rel=1e-9, abs=1e-18)
+
+
 def test_set_cost_parts_add_up() -> None:
     sfs = sfs_of("sets/hand.nn")
     found = CostModel(ENV).cost(sfs, ("Cu", "Au"))
