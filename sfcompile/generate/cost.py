@@ -73,12 +73,12 @@ __all__ = [
 #: ns per term, fitted to n2p2 v2.3.0 runs (bench/n2p2_cost/fit.py prints them).
 COEFFICIENTS: Dict[str, float] = {
     "sf": 1.8,
-    "alloc": 128,
+    "alloc": 128.0,
     "loop": 5.59,
     "scan": 3.7,
     "zero": 4.91,
     "group": 21.5,
-    "gaussian_group_elements": 32,
+    "gaussian_group_elements": 32.0,
     "gaussian_pair": 12.3,
     "gaussian_radial_member": 8.83,
     "angular_pair": 1.59,
@@ -88,7 +88,7 @@ COEFFICIENTS: Dict[str, float] = {
     "poly_triplet": 32.1,
     "poly_angular_member": 10.2,
     "radial_lookup_z": 4.63,
-    "angular_lookup_z": 3,
+    "angular_lookup_z": 3.0,
 }
 TERMS = tuple(COEFFICIENTS)
 
