@@ -23,7 +23,7 @@ import pytest
 import sfcompile.writer
 from sfcompile import __version__
 from sfcompile.cli import main
-from tests.conftest import VALID
+from tests.conftest import DATA, VALID
 
 REPO = Path(__file__).resolve().parent.parent
 COMMITTED_SCHEMA = REPO / "schemas" / "sfcompile.schema.json"
@@ -465,6 +465,72 @@ def test_explain_json(tmp_path: Path) -> None:
     assert (code, err) == (0, "")
     data = json.loads(out)
     assert (data["count"], data["max_cutoff"], data["elements"]) == (12, 6.0, ["H", "O"])
+
+
+def test_explain_with_data_prices_the_spec_on_its_structures(tmp_path: Path) -> None:
+    """--data: the counts of the structures (the model fed with counts measured separately
+    gives the same figures); the text says so and gives the data's total."""
+    from sfcompile import load
+    from sfcompile.analysis.environment import measure_environment
+    from sfcompile.generate.cost import CostModel, radii
+    from sfcompile.generate.expand import generate
+    from sfcompile.readers.structures import read_input_data
+
+    write(tmp_path / "spec.toml")
+    data = DATA / "datasets" / "h2o-4.data"
+    code, out, err = run("explain", "--json", "spec.toml", "--data", str(data))
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    basis = {"counts": "data", "density": None, "unit": None, "data": "h2o-4.data",
+             "structures": 4, "atoms": 336}  # fmt: skip
+    assert document["cost_basis"] == basis
+    sfs = [sf for s in generate(load(VALID).spec) for b in s.blocks for sf in b]
+    env = measure_environment(read_input_data(data), ("H", "O"), radii(sfs))
+    seconds = CostModel(env).seconds(sfs)
+    assert document["cost"]["seconds_per_atom"] == pytest.approx(seconds, rel=1e-12)
+    assert document["cost"]["data_seconds"] == pytest.approx(336 * seconds, rel=1e-12)
+    assert [e["fraction"] for e in document["per_element"]] == [224 / 336, 112 / 336]
+    code, out, err = run("explain", "spec.toml", "--data", str(data))
+    assert f"    on h2o-4.data: 336 atoms, {336 * seconds:.3g} s in all\n" in out
+    assert "The counts are those of h2o-4.data (4 structures;" in " ".join(out.split())
+
+
+def test_explain_data_with_another_element_is_a_located_error(tmp_path: Path) -> None:
+    write(tmp_path / "spec.toml", VALID.replace('"O"', '"C"'))
+    data = DATA / "datasets" / "h2o-4.data"
+    code, out, err = run("explain", "spec.toml", "--data", str(data))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{data}:6:")
+    assert "error: element 'O' is not one of the spec's elements (H, C)" in err
+
+
+ANGULAR = """
+[[sets]]
+type = "angular_narrow"
+rule = "custom"
+r_shift = [0.0]
+eta = [0.1]
+zetas = [1]
+"""
+
+
+def test_explain_data_beyond_the_budgets_is_a_located_error(tmp_path: Path) -> None:
+    """The same budgets as stats: about 336 x 335 neighbour pairs at 30 Bohr in a cell of
+    24.6 Bohr would be several times that; 100 pairs of neighbours are few for water."""
+    write(tmp_path / "spec.toml", VALID.replace("cutoff = 6.0", "cutoff = 30.0"))
+    data = DATA / "datasets" / "h2o-4.data"
+    code, out, err = run("explain", "spec.toml", "--data", str(data), "--max-neighbours", "1000")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{data}:1:1: error: structure 0 (0-based): about ")
+    assert "more than the limit of 1,000: is the cell much smaller than the cutoff" in err
+    write(tmp_path / "spec.toml")  # radial only: no pairs of neighbours counted, none refused
+    assert run("explain", "spec.toml", "--data", str(data), "--max-triplets", "100")[0] == 0
+    write(tmp_path / "spec.toml", VALID + ANGULAR)
+    code, out, err = run("explain", "spec.toml", "--data", str(data), "--max-triplets", "100")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{data}:1:1: error: structure 0 (0-based): ")
+    assert "triplets (pairs of neighbours) within the cutoff 6" in err
+    assert "more than the limit of 100 for angular SFs" in err
 
 
 def test_explain_rejects_an_invalid_spec_like_compile(tmp_path: Path) -> None:

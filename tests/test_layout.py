@@ -144,11 +144,14 @@ def test_no_import_cycles() -> None:
             ["numpy", "matplotlib", "sfcompile.engine.sfvalues", "sfcompile.inputnn.reader"],
         ),
         (["stats", "CU2S", "--data", "DATA"], ["dask", "distributed"]),  # only for --scheduler
+        (["explain", "SPEC"], ["numpy", "sfcompile.engine.neighbours", "sfcompile.readers"]),
+        (["explain", "SPEC_UNIT", "--json"], ["numpy", "vesin"]),  # numpy only with --data
     ],
 )  # fmt: skip
 def test_start_up_path_stays_light(argv: List[str], absent: List[str], tmp_path: Path) -> None:
     """What ``sfcompile --version`` and ``sfcompile SPEC`` import (start-up is most of their
-    run time): no pydantic for --version, no numpy for a compile, Dask only for a cluster."""
+    run time): no pydantic for --version, no numpy for a compile or an explain without data,
+    Dask only for a cluster."""
     spec = tmp_path / "spec.toml"
     spec.write_text((REPO / "examples" / "configs" / "water-HO.toml").read_text())
     from sfcompile.inputnn.importer import import_input_nn

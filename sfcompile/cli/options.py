@@ -133,6 +133,11 @@ def data_arguments(parser: argparse.ArgumentParser, *, required: bool = True) ->
         help="run on a Dask cluster: its scheduler's address (tcp://HOST:PORT) or scheduler "
         'file (needs pip install "sfcompile[dask]")',
     )
+    budget_arguments(parser)
+
+
+def budget_arguments(parser: argparse.ArgumentParser) -> None:
+    """--max-neighbours and --max-triplets: what one structure may cost."""
     parser.add_argument(
         "--max-neighbours",
         type=positive_int,

@@ -1,15 +1,13 @@
-"""``sfcompile explain``: what a spec generates, per central element, and what it may cost.
+"""``sfcompile explain``: what a spec generates, per central element, and what it costs n2p2.
 
 Counts are by n2p2 type and by element combination; cutoffs are the symmetry functions' own
 (for polynomial sets: each radial window's end). The largest cutoff is the one LAMMPS's
 ``pair_style hdnnp`` needs.
 
-Cost units: 1 unit is one symmetry function (SF) with the spec's default cutoff r0 (its top-level
-``cutoff``). At fixed atom density the number of neighbours within r_c grows like r_c^3, so a
-pair-type SF (n2p2 types 2, 12, 20, 23: a sum over neighbours) with cutoff r_c costs
-(r_c/r0)^3 units and a triplet-type SF (3, 9, 13, 21, 22, 24, 25: a sum over pairs of
-neighbours) (r_c/r0)^6 units. Both kinds are 1 unit at r0, so the units compare cutoffs and
-counts, not run times: no density, no per-type constant factor is folded in.
+Cost: the CPU time n2p2 needs to compute the SFs with derivatives, per atom, as
+:mod:`.cost` predicts it from n2p2's SF groups and the neighbour and triplet counts of an
+environment: measured on data (``explain --data``) or estimated from a density (the spec's
+unit says whether lengths are Å or Bohr).
 
 Nothing here does I/O; the command line prints :func:`format_text` or :func:`to_json`.
 """
@@ -17,7 +15,6 @@ Nothing here does I/O; the command line prints :func:`format_text` or :func:`to_
 from __future__ import annotations
 
 import json
-import math
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -25,11 +22,14 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from ..spec.load import LoadedSpec
 from ..spec.selection import Selection, header_lines
-from ..spec.sftypes import SF_TYPES, Combination, SFType
+from ..spec.sftypes import Combination, SFType
+from .cost import CostModel, ElementCost, SetCost
+from .counts import BOHR_IN_A, DENSITY_PER_A3, Environment, density_environment
 from .expand import GeneratedSet, SymmetryFunction
 
-JSON_FORMAT = "sfcompile-explain/1"
-EXPONENT = {"pair": 3, "triplet": 6}  # cost ~ (neighbours within r_c)^1 or ^2 ~ r_c^3 or r_c^6
+JSON_FORMAT = "sfcompile-explain/2"
+#: Without a unit, a largest cutoff from here on looks like Bohr (Å cutoffs are mostly 4-8).
+BOHR_LIKE = 9.0
 WIDTH = 80
 
 
@@ -55,20 +55,20 @@ class CombinationCount:
 
 
 @dataclass(frozen=True)
-class Cost:
-    """Relative evaluation cost in units (see the module docstring)."""
+class CostBasis:
+    """Where the neighbour and triplet counts of the cost come from."""
 
-    pair: float
-    triplet: float
+    data: Optional[str] = None  # the data file's name; None: a density estimate
+    atoms: Optional[int] = None  # atoms in the data
+    structures: Optional[int] = None
+    unit: Optional[str] = None  # the spec's ``unit`` (None: not given, Å assumed)
 
     @property
-    def total(self) -> float:
-        return self.pair + self.triplet
-
-    def share(self, kind: str) -> Optional[float]:
-        """Fraction of the total for ``pair`` or ``triplet``; None when there is nothing."""
-        part = self.pair if kind == "pair" else self.triplet
-        return part / self.total if self.total > 0 else None
+    def density(self) -> Optional[float]:
+        """Atoms per cubic length unit of the estimate (None with data)."""
+        if self.data is not None:
+            return None
+        return DENSITY_PER_A3 * (BOHR_IN_A**3 if self.unit == "bohr" else 1.0)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,8 @@ class ElementSummary:
     by_type: Tuple[TypeCount, ...]  # ascending type number
     by_combination: Tuple[CombinationCount, ...]  # radial, angular, weighted; spec element order
     cutoffs: Tuple[float, ...]  # distinct, ascending
-    cost: Cost
+    cost: ElementCost  # seconds per atom of this element
+    fraction: float  # its share of the atoms (data), or the estimate's equal share
 
     @property
     def max_cutoff(self) -> Optional[float]:
@@ -88,8 +89,10 @@ class ElementSummary:
 @dataclass(frozen=True)
 class Explanation:
     spec_name: str
-    reference_cutoff: float  # r0: the spec's default cutoff, where one SF costs 1 unit
+    default_cutoff: float  # the spec's top-level cutoff
     elements: Tuple[ElementSummary, ...]  # in the spec's element order
+    cost: SetCost
+    basis: CostBasis
     selection: Optional[Selection] = None  # a selected spec's provenance
 
     @property
@@ -105,40 +108,55 @@ class Explanation:
         return self.cutoffs[-1] if self.cutoffs else None
 
     @property
-    def cost(self) -> Cost:
-        return Cost(
-            math.fsum(e.cost.pair for e in self.elements),
-            math.fsum(e.cost.triplet for e in self.elements),
-        )
+    def data_seconds(self) -> Optional[float]:
+        """Predicted seconds for every atom of the data (None without data)."""
+        atoms = self.basis.atoms
+        return None if atoms is None else self.cost.seconds * atoms
 
 
 def kind_of(sftype: SFType) -> str:
     return "triplet" if sftype.triplet else "pair"
 
 
-def explain(loaded: LoadedSpec, generated: Sequence[GeneratedSet]) -> Explanation:
-    """Summarise the generated sets of ``loaded`` per central element (spec order)."""
-    elements = loaded.spec.element_tuple
-    r0 = float(loaded.spec.cutoff)
+def explain(
+    loaded: LoadedSpec,
+    generated: Sequence[GeneratedSet],
+    environment: Optional[Environment] = None,
+    basis: Optional[CostBasis] = None,
+) -> Explanation:
+    """Summarise the generated sets of ``loaded`` per central element (spec order).
+    ``environment``: the counts of the cost (default: the density estimate in the spec's unit);
+    ``basis``: what they are, for the report."""
+    spec = loaded.spec
+    elements = spec.element_tuple
+    if environment is None:
+        environment = density_environment(elements, spec.unit)
+        basis = CostBasis(unit=spec.unit)
     functions: Dict[str, List[Tuple[SFType, SymmetryFunction]]] = {e: [] for e in elements}
     for generated_set in generated:
         for block in generated_set.blocks:
             for function in block:
                 functions[function.combination[0]].append((generated_set.sftype, function))
-    summaries = tuple(_summarise(e, functions[e], elements, r0) for e in elements)
-    return Explanation(loaded.source.file_name, r0, summaries, loaded.spec.selection)
+    every = [f for e in elements for _, f in functions[e]]
+    cost = CostModel(environment).cost(every, elements)
+    summaries = tuple(
+        _summarise(e, functions[e], elements, c, environment.fraction(e))
+        for e, c in zip(elements, cost.elements)
+    )
+    return Explanation(loaded.source.file_name, float(spec.cutoff), summaries, cost,
+                       basis or CostBasis(), spec.selection)  # fmt: skip
 
 
 def _summarise(
     element: str,
     functions: List[Tuple[SFType, SymmetryFunction]],
     elements: Tuple[str, ...],
-    r0: float,
+    cost: ElementCost,
+    fraction: float,
 ) -> ElementSummary:
     types = {t.number: t for t, _ in functions}
     per_type = Counter(t.number for t, _ in functions)
     per_combination = Counter(f.combination for _, f in functions)
-    weights = Counter((kind_of(t), float(f.cutoff)) for t, f in functions)
     position = {e: i for i, e in enumerate(elements)}
 
     def order(combination: Combination) -> Tuple[int, List[int]]:
@@ -154,15 +172,10 @@ def _summarise(
         by_combination=tuple(
             CombinationCount(c, per_combination[c]) for c in sorted(per_combination, key=order)
         ),
-        cutoffs=tuple(sorted({cutoff for _, cutoff in weights})),
-        cost=Cost(_cost(weights, "pair", r0), _cost(weights, "triplet", r0)),
+        cutoffs=tuple(sorted({float(f.cutoff) for _, f in functions})),
+        cost=cost,
+        fraction=fraction,
     )
-
-
-def _cost(weights: Counter[Tuple[str, float]], kind: str, r0: float) -> float:
-    """Sum of (r_c/r0)^exponent over the SFs of one kind (math.fsum: order-independent)."""
-    exponent = EXPONENT[kind]
-    return math.fsum(n * (rc / r0) ** exponent for (k, rc), n in weights.items() if k == kind)
 
 
 def _length(value: float) -> str:
@@ -170,14 +183,21 @@ def _length(value: float) -> str:
     return repr(float(value))
 
 
-def _cost_line(cost: Cost) -> str:
-    def part(kind: str, value: float) -> str:
-        share = cost.share(kind)
-        return f"{kind} {value:.2f}" + ("" if share is None else f" ({share:.1%})")
+def _micro(seconds: float) -> str:
+    """Microseconds with 3 significant digits (at least the units digit)."""
+    value = seconds * 1e6
+    return f"{value:.0f}" if value >= 99.95 else f"{value:.{1 if value >= 9.995 else 2}f}"
 
-    return (
-        f"  cost: {cost.total:.2f} units = {part('pair', cost.pair)}"
-        f" + {part('triplet', cost.triplet)}"
+
+def _share(part: float, whole: float) -> str:
+    return f" ({part / whole:.1%})" if whole > 0 else ""
+
+
+def _cost_lines(seconds: float, radial: float, angular: float, groups: int) -> List[str]:
+    return _wrap(
+        f"cost: {_micro(seconds)} us/atom = radial {_micro(radial)}"
+        f"{_share(radial, seconds)} + angular {_micro(angular)}{_share(angular, seconds)}; "
+        f"{groups} group{'s' if groups != 1 else ''}"
     )
 
 
@@ -212,13 +232,15 @@ def _element_lines(summary: ElementSummary) -> List[str]:
     cutoffs = ", ".join(_length(c) for c in summary.cutoffs)
     largest = _length(summary.max_cutoff or 0.0)
     lines += _wrap(f"cutoffs: {cutoffs} (largest {largest})")
-    return [*lines, _cost_line(summary.cost)]
+    c = summary.cost
+    return [*lines, *_cost_lines(c.seconds, c.radial, c.angular, c.groups)]
 
 
 def _overall_lines(explanation: Explanation) -> List[str]:
     largest = _length(explanation.max_cutoff or 0.0)
     cutoffs = ", ".join(_length(c) for c in explanation.cutoffs)
-    return [
+    c = explanation.cost
+    lines = [
         f"All central elements: {explanation.count} symmetry functions",
         *_wrap(f"cutoffs: {cutoffs}"),
         f"  largest cutoff: {largest}",
@@ -230,30 +252,47 @@ def _overall_lines(explanation: Explanation) -> List[str]:
             indent="    ",
             hanging="    ",
         ),
-        _cost_line(explanation.cost),
+        *_cost_lines(c.seconds, c.radial, c.angular, c.groups),
     ]
-
-
-def _type_numbers(kind: str) -> str:
-    return ", ".join(
-        str(n) for n in sorted(t.number for t in SF_TYPES.values() if kind_of(t) == kind)
-    )
+    basis, total = explanation.basis, explanation.data_seconds
+    if basis.data is not None and total is not None:
+        lines += _wrap(f"on {basis.data}: {basis.atoms} atoms, {total:.3g} s in all",
+                       indent="    ", hanging="    ")  # fmt: skip
+    return lines
 
 
 def _notes(explanation: Explanation) -> List[str]:
-    r0 = _length(explanation.reference_cutoff)
-    paragraphs = [
-        f"Cost units: 1 unit = one symmetry function at the default cutoff r0 = {r0}. At "
-        "fixed atom density the neighbours within rc grow like rc^3, so a pair-type SF "
-        f"(types {_type_numbers('pair')}) costs (rc/r0)^3 units and a triplet-type SF (types "
-        f"{_type_numbers('triplet')}) (rc/r0)^6 units.",
-        "This is a relative estimate, not a run time: both kinds count 1 unit at r0, although "
-        "a triplet SF there sums over about N/2 times more terms than a pair SF (N: neighbours "
-        "within r0, set by the density); constant factors per type are left out too "
-        "(polynomial SFs, types 20-25, are reported to be about 4.5-5 times faster than "
-        "Gaussian ones: Bircher, Singraber & Dellago 2021).",
-    ]
-    return [line for p in paragraphs for line in [*_wrap(p, "", ""), ""]][:-1]
+    basis = explanation.basis
+    model = (
+        "Cost: the CPU time n2p2 (v2.3) takes to compute these SFs with derivatives (as "
+        "training with forces does), in microseconds per atom, predicted from n2p2's SF groups "
+        "(same type, neighbour elements and cutoff) and the neighbours and pairs of neighbours "
+        "of each atom (median error 3.5 % on the 181 calibration sets, 8 % on held-out "
+        "data, on the machine they were measured on); all central elements: weighted by "
+        "their share of the atoms."
+    )
+    if basis.data is not None:
+        counts = (
+            f"The counts are those of {basis.data} ({basis.structures} structures; pairs of "
+            "neighbours closer than the cutoff to each other counted on up to 2000 atoms per "
+            "element)."
+        )
+    else:
+        unit = {"bohr": "Bohr", "angstrom": "Angstrom"}.get(basis.unit or "", "")
+        density = f"{basis.density:.4g} atoms per cubic {unit or 'Angstrom'}"
+        assumed = "" if unit else " (the spec gives no unit: Angstrom assumed)"
+        largest = explanation.max_cutoff or 0.0
+        if not unit and largest >= BOHR_LIKE:
+            assumed = (
+                " (the spec gives no unit: Angstrom assumed; a largest cutoff of "
+                f'{_length(largest)} is more usual in Bohr: if so, say unit = "bohr")'
+            )
+        counts = (
+            f"Without --data: {density}{assumed}, spread uniformly, equal shares of the "
+            "elements; figures to compare specs by. --data FILE predicts them for your "
+            "structures."
+        )
+    return _wrap(f"{model} {counts}", "", "")
 
 
 def format_text(explanation: Explanation) -> str:
@@ -262,7 +301,7 @@ def format_text(explanation: Explanation) -> str:
     lines = [
         f"{explanation.spec_name}: {explanation.count} symmetry functions",
         *_wrap(f"elements: {names}"),
-        f"  default cutoff r0: {_length(explanation.reference_cutoff)}",
+        f"  default cutoff: {_length(explanation.default_cutoff)}",
         "",
     ]
     for summary in explanation.elements:
@@ -278,17 +317,19 @@ def format_text(explanation: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cost_dict(cost: Cost) -> Dict[str, Any]:
+def _cost_dict(seconds: float, radial: float, angular: float, groups: int) -> Dict[str, Any]:
     return {
-        "pair": cost.pair,
-        "triplet": cost.triplet,
-        "total": cost.total,
-        "pair_share": cost.share("pair"),
-        "triplet_share": cost.share("triplet"),
+        "seconds_per_atom": seconds,
+        "radial": radial,
+        "angular": angular,
+        "radial_share": radial / seconds if seconds > 0 else None,
+        "angular_share": angular / seconds if seconds > 0 else None,
+        "groups": groups,
     }
 
 
 def _element_dict(summary: ElementSummary) -> Dict[str, Any]:
+    c = summary.cost
     return {
         "element": summary.element,
         "count": summary.count,
@@ -302,21 +343,34 @@ def _element_dict(summary: ElementSummary) -> Dict[str, Any]:
         ],
         "cutoffs": list(summary.cutoffs),
         "max_cutoff": summary.max_cutoff,
-        "cost": _cost_dict(summary.cost),
+        "fraction": summary.fraction,
+        "cost": _cost_dict(c.seconds, c.radial, c.angular, c.groups),
     }
 
 
 def to_dict(explanation: Explanation) -> Dict[str, Any]:
     """The JSON document as Python objects (see :func:`to_json`)."""
+    c, basis = explanation.cost, explanation.basis
     return {
         "format": JSON_FORMAT,
         "spec": explanation.spec_name,
         "elements": [e.element for e in explanation.elements],
-        "reference_cutoff": explanation.reference_cutoff,
+        "default_cutoff": explanation.default_cutoff,
         "count": explanation.count,
         "cutoffs": list(explanation.cutoffs),
         "max_cutoff": explanation.max_cutoff,
-        "cost": _cost_dict(explanation.cost),
+        "cost": {
+            **_cost_dict(c.seconds, c.radial, c.angular, c.groups),
+            "data_seconds": explanation.data_seconds,
+        },
+        "cost_basis": {
+            "counts": "density" if basis.data is None else "data",
+            "density": basis.density,
+            "unit": basis.unit,
+            "data": basis.data,
+            "structures": basis.structures,
+            "atoms": basis.atoms,
+        },
         "per_element": [_element_dict(e) for e in explanation.elements],
         "selection": None
         if explanation.selection is None
@@ -327,13 +381,19 @@ def to_dict(explanation: Explanation) -> Dict[str, Any]:
 def to_json(explanation: Explanation) -> str:
     """The explanation as JSON (keys sorted, 2-space indent, no trailing newline).
 
-    Schema ``sfcompile-explain/1``: ``format``; ``spec`` (file name); ``elements`` (spec
-    order); ``reference_cutoff`` (r0); ``count`` (all SFs); ``cutoffs`` (distinct, ascending);
-    ``max_cutoff``; ``cost`` {``pair``, ``triplet``, ``total`` (units), ``pair_share``,
-    ``triplet_share`` (fractions, null without SFs)}; ``per_element``: one object per central
+    Schema ``sfcompile-explain/2``: ``format``; ``spec`` (file name); ``elements`` (spec
+    order); ``default_cutoff``; ``count`` (all SFs); ``cutoffs`` (distinct, ascending);
+    ``max_cutoff``; ``cost`` {``seconds_per_atom`` (n2p2's predicted CPU time per atom of the
+    data, the elements weighted by their share), ``radial``, ``angular`` (its parts, seconds),
+    ``radial_share``, ``angular_share`` (fractions, null without SFs), ``groups`` (n2p2 SF
+    groups), ``data_seconds`` (for every atom of the data; null without data)};
+    ``cost_basis`` {``counts`` ("density" or "data"), ``density`` (atoms per cubic length unit
+    of the estimate, null with data), ``unit`` (the spec's, null if not given), ``data``,
+    ``structures``, ``atoms`` (null without data)}; ``per_element``: one object per central
     element in spec order with ``element``, ``count``, ``by_type`` [{``type``, ``name``,
     ``kind``, ``count``}], ``by_combination`` [{``combination`` (list of symbols), ``label``,
-    ``count``}], ``cutoffs``, ``max_cutoff`` (null without SFs) and ``cost`` as above;
+    ``count``}], ``cutoffs``, ``max_cutoff`` (null without SFs), ``fraction`` (its share of the
+    atoms) and ``cost`` as above (seconds per atom of this element; no ``data_seconds``);
     ``selection``: the spec's [selection] table as written (null if it has none).
     """
     return json.dumps(to_dict(explanation), indent=2, sort_keys=True)
