@@ -20,9 +20,12 @@ import numpy as np
 import pytest
 
 import sfcompile
+from sfcompile.analysis.environment import measure_environment
 from sfcompile.analysis.stats import spec_plan
 from sfcompile.cli import main
+from sfcompile.generate.cost import CostModel
 from sfcompile.generate.pipeline import check, load
+from sfcompile.readers.structures import read_input_data
 from sfcompile.selection import greedy
 from sfcompile.selection.collect import Job, atom_keys, collect, term_key
 from sfcompile.selection.greedy import select_columns, select_rows, unexplained_curve
@@ -220,17 +223,35 @@ def test_measured_costs_equal_a_brute_force_count() -> None:
             assert part.terms[element][k] == total, (element, k)
 
 
-def test_cost_weighting_prefers_cheap_sfs(pool: Tuple[Any, Any]) -> None:
+def test_cost_weighting_prefers_sfs_cheap_in_n2p2(pool: Tuple[Any, Any]) -> None:
     checked, _ = pool
     plain = sfcompile.select(checked, H2O, per_element=10, method="cur")
     weighted = sfcompile.select(checked, H2O, per_element=10, cost_weighted=True, method="cur")
-    for element in ("H", "O"):
-        cost = plain.run.elements[element].cost
-        spent = [cost[plain.run.elements[element].picks.indices].sum()]
-        spent.append(cost[weighted.run.elements[element].picks.indices].sum())
-        assert spent[1] < 0.5 * spent[0]
+    model = CostModel(measure_environment(read_input_data(H2O), ["H", "O"], [12.0]))
+    spent = [model.seconds([sf for c in run.run.elements.values() for sf in c.chosen])
+             for run in (plain, weighted)]  # fmt: skip
+    assert spent[1] < 0.5 * spent[0]
     assert weighted.report["cost_weighted"] is True
     assert "cost_weighted = true" in weighted.spec_text
+
+
+def test_a_marginal_cost_is_asked_at_every_step() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((200, 12))
+    gram = np.cov(x, rowvar=False)
+    weights = rng.uniform(0.5, 2.0, 12)
+    fixed = select_columns(gram, "cur", 6, cost=weights)
+    asked: List[Tuple[int, Tuple[int, ...]]] = []
+
+    def marginal(c: int, picked: Any) -> float:
+        asked.append((c, tuple(picked)))
+        return float(weights[c])
+
+    assert select_columns(gram, "cur", 6, cost=marginal).indices == fixed.indices
+    assert {p for _, p in asked} == {tuple(fixed.indices[:k]) for k in range(6)}
+    # a column that becomes free once column 0 is picked is taken next
+    free = select_columns(gram, "cur", 2, cost=lambda c, p: 1e-9 if c == 5 and p else 1.0)
+    assert free.indices[1] == 5
 
 
 # -- the selected spec --------------------------------------------------------------------

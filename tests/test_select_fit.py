@@ -362,3 +362,38 @@ def test_an_element_the_data_cannot_rank_is_refused_or_kept_unranked(pool: Path)
         lines = [line for line in sfcompile.compile_spec(out).splitlines()
                  if line.startswith("symfunction_short Ag ")]  # fmt: skip
         assert len(lines) == report["elements"]["Ag"]["pool"] > 0
+
+
+def test_the_fit_reports_n2p2_s_predicted_time_and_can_trade_against_it(pool: Path) -> None:
+    from sfcompile.analysis.environment import measure_environment
+    from sfcompile.generate.cost import CostModel
+    from sfcompile.selection.fit_run import survey
+
+    checked = check(load(POOL))
+    plan = spec_plan(checked)
+    runs = {}
+    for weighted in (False, True):
+        result = sfcompile.select(checked, CUAU, per_element=6, cost_weighted=weighted)
+        runs[weighted] = result
+        curve = result.report["fit"]["curve"]
+        # the curve is the cost model's time of the picks so far, on the fit's basis sample
+        model = CostModel(measure_environment(survey(structures(), 0).head, ["Cu", "Au"], [5.0]))
+        picked = []
+        for point in curve:
+            k = [described(sf) for sf in plan.sfs[point["element"]]].index(point["sf"])
+            picked.append(plan.sfs[point["element"]][k])
+            assert point["n2p2_us_per_atom"] == pytest.approx(1e6 * model.seconds(picked),
+                                                              rel=1e-5)  # fmt: skip
+        assert result.report["cost_weighted"] is weighted
+    final = [runs[w].report["fit"]["curve"][-1]["n2p2_us_per_atom"] for w in (False, True)]
+    assert final[1] < 0.8 * final[0]
+    selection = load(runs[True].spec_text).spec.selection
+    assert selection is not None and selection.fit is not None
+    assert selection.fit.n2p2_us_per_atom == pytest.approx(final[1], rel=1e-5)
+
+
+def described(sf: Any) -> str:
+    from sfcompile.analysis.report import describe
+    from sfcompile.targets.formatting import NumberFormat
+
+    return describe(sf, NumberFormat(check(load(POOL)).loaded.spec.output.precision))

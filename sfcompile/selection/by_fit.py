@@ -60,6 +60,7 @@ def select_by_fit(
             lambda counts: _quotas(checked, rule, counts, data_name, keep_unranked),
             rule.max_validation_rmse, seed=seed, jobs=jobs, max_memory=max_memory,
             progress=progress, scheduler=scheduler, chunk_progress=chunk_progress,
+            cost_weighted=cost_weighted,
         )  # fmt: skip
     except FitRefused as exc:
         raise SelectionError([Diagnostic("error", str(exc), "<select>")]) from None

@@ -10,7 +10,9 @@ force components and the spread of the energy per atom that the composition does
 all elements, its ``element``, ``line`` as compiled and ``sf``), the training ``objective``
 left (a fraction of the offsets-only model's) and the RMSE of the refitted model on the
 ``validation`` and ``training`` structures: {``forces`` (per component), ``energy`` (per
-atom)}, null where there are no such rows.
+atom)}, null where there are no such rows, and ``n2p2_us_per_atom``: the time n2p2 takes for
+the SFs picked so far, predicted by the cost model (:mod:`.pricing`: microseconds per atom of the
+data, values and derivatives).
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ def fit_section(
                            "energy": _number(step.validation.energy)},
             "training": {"forces": _number(step.training.forces),
                          "energy": _number(step.training.energy)},
+            "n2p2_us_per_atom": _number(outcome.cost[rank - 1]),
         })  # fmt: skip
     return {
         "degree": planned.degree,
@@ -87,14 +90,15 @@ def fit_text(document: Dict[str, Any]) -> List[str]:
         f"only): force RMS {_rmse(reference['force_rms'], None)}, energy per atom RMSE "
         f"{_rmse(reference['energy_per_atom_sigma'], None)} (the data's units; the percentages "
         "below are of these)",
-        f"  {'rank':>4}  {'element':<7}  {'valid. F RMSE':>20}  {'valid. E/atom RMSE':>20}  sf",
+        f"  {'rank':>4}  {'element':<7}  {'valid. F RMSE':>20}  {'valid. E/atom RMSE':>20}  "
+        f"{'n2p2 us/atom':>12}  sf",
     ]
     for point in fit["curve"]:
         lines.append(
             f"  {point['rank']:>4}  {point['element']:<7}  "
             f"{_rmse(point['validation']['forces'], reference['force_rms']):>20}  "
             f"{_rmse(point['validation']['energy'], reference['energy_per_atom_sigma']):>20}  "
-            f"{point['sf']}"
+            f"{point['n2p2_us_per_atom']:>12.4g}  {point['sf']}"
         )
     return lines
 
@@ -107,6 +111,7 @@ def fit_table(outcome: FitOutcome) -> Dict[str, Any]:
         "energy_rmse": None if last is None else _number(last.validation.energy),
         "force_rms": _number(outcome.force_rms),
         "energy_sigma": _number(outcome.energy_sigma),
+        "n2p2_us_per_atom": _number(outcome.cost[-1]) if outcome.cost else None,
     }
     table: Dict[str, Any] = {
         "degree": outcome.planned.degree,

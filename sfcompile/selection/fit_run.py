@@ -32,7 +32,8 @@ from ..errors import Diagnostic
 from ..targets.formatting import NumberFormat
 from .collect import Progress
 from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, keys, scaling
-from .forward import RIDGE, Candidate, Errors, Forward, MarginalCost, Step, forward_selection
+from .forward import RIDGE, Candidate, Errors, Forward, Step, forward_selection
+from .pricing import cost_curve, cost_model, marginal_costs
 
 #: Operations (rows × columns²) the normal equations of a run may cost, about: a few seconds.
 WORK = 3e10
@@ -193,6 +194,8 @@ class FitOutcome:
     constant: Dict[str, List[int]]  # per element, the pool positions constant on the data
     baseline: Dict[str, Errors]  # the errors of the element offsets alone, per set
     extrapolating: List[Tuple[str, int, float]] = field(default_factory=list)  # see extrapolated
+    cost: List[float] = field(default_factory=list)  # predicted n2p2 µs per atom after each pick
+    cost_weighted: bool = False
 
     def picks(self, element: str) -> List[Tuple[int, Step]]:
         """The element's pool positions in pick order, with their steps."""
@@ -226,11 +229,12 @@ def fit_select(
     progress: Optional[Progress] = None,
     scheduler: Optional[str] = None,
     chunk_progress: Optional[ChunkProgress] = None,
-    cost: Optional[Callable[[List[Candidate]], MarginalCost]] = None,
+    cost_weighted: bool = False,
 ) -> FitOutcome:
     """The pass over the data and the greedy picks: ``quotas`` says, from the number of SFs of
     each element that vary on the data, how many to pick of each (None: until the validation
-    force RMSE is at most ``target_force_rmse``)."""
+    force RMSE is at most ``target_force_rmse``); ``cost_weighted``: by the drop of the
+    objective per µs of each pick's marginal n2p2 cost."""
     planned = plan_fit(plan, found, settings, jobs, max_memory)
     shift, scale, _ = scaling(plan, found.head)
     job = FitJob(plan, planned.degree, shift, scale, settings.validation, seed,
@@ -242,14 +246,16 @@ def fit_select(
     asked = quotas(varying)
     machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
                       settings.energy_weight, settings.ridge, spreads(job, part))  # fmt: skip
-    steps = forward_selection(machine, asked, target_force_rmse,
-                              None if cost is None else cost(candidates))  # fmt: skip
+    model = cost_model(plan, found.head)
+    prices = marginal_costs(model, plan)(candidates) if cost_weighted else None
+    steps = forward_selection(machine, asked, target_force_rmse, prices)
     picked: Dict[str, List[int]] = {}
     for step in steps:
         candidate = candidates[step.candidate]
         picked.setdefault(candidate.element, []).append(candidate.position)
     return FitOutcome(settings, planned, candidates, steps, part, constant, machine.baseline,
-                      extrapolated(job, part, picked))  # fmt: skip
+                      extrapolated(job, part, picked), cost_curve(model, plan, candidates, steps),
+                      cost_weighted)  # fmt: skip
 
 
 def spreads(job: FitJob, part: FitPart) -> FloatArray:

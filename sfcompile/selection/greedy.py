@@ -23,7 +23,7 @@ atoms) and G is updated alongside it.
 from __future__ import annotations
 
 import math
-from typing import List, NamedTuple, Optional
+from typing import Any, Callable, List, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
@@ -33,6 +33,10 @@ METHODS = ("cur", "fps")
 #: A residual column (row) whose squared norm is below this fraction of the largest initial one
 #: is treated as explained: picking it would add nothing the data can tell apart.
 EXHAUSTED = 1e-10
+
+
+#: A fixed cost per column, or ``(column, picked so far) -> cost`` (a marginal cost).
+Cost = Union[FloatArray, Callable[[int, Sequence[int]], float]]
 
 
 class Picks(NamedTuple):
@@ -107,11 +111,12 @@ def select_columns(
     method: str,
     count: int,
     *,
-    cost: Optional[FloatArray] = None,
+    cost: Optional[Cost] = None,
     max_unexplained: Optional[float] = None,
 ) -> Picks:
     """Pick up to ``count`` columns of the matrix whose Gram matrix is ``gram`` (its columns
-    standardised, none constant). ``cost``: divide every score by it (cost-weighted selection).
+    standardised, none constant). ``cost``: divide every score by it (cost-weighted selection;
+    a callable is asked for each column not yet picked, at every step).
     ``max_unexplained``: stop as soon as the unexplained variance is at most this."""
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}")
@@ -119,12 +124,13 @@ def select_columns(
     width = len(residual)
     total = float(np.trace(residual))
     floor = EXHAUSTED * float(np.max(np.diag(residual))) if width else 0.0
-    weight = np.ones(width) if cost is None else np.asarray(cost, dtype=np.float64)
+    fixed = None if cost is None or callable(cost) else np.asarray(cost, dtype=np.float64)
     taken = np.zeros(width, dtype=bool)
     diagonal = np.diag(gram).copy()
     nearest = np.full(width, np.inf)  # FPS: squared distance to the closest pick
     picks = Picks([], [], [], False)
     while len(picks.indices) < min(count, width):
+        weight = _weights(cost, fixed, taken, picks.indices)
         if method == "cur" or not picks.indices:
             scores = leading_vector(residual) ** 2 / weight
             c = _best(scores, taken)
@@ -147,6 +153,21 @@ def select_columns(
         if max_unexplained is not None and left <= max_unexplained:
             break
     return picks
+
+
+def _weights(
+    cost: Optional[Cost],
+    fixed: Optional[FloatArray],
+    taken: np.ndarray[Any, np.dtype[np.bool_]],
+    picked: List[int],
+) -> FloatArray:
+    if fixed is not None:
+        return fixed
+    weight = np.ones(len(taken))
+    if callable(cost):
+        for c in np.flatnonzero(~taken).tolist():
+            weight[c] = max(cost(c, picked), 1e-300)
+    return weight
 
 
 def select_rows(matrix: FloatArray, method: str, count: int) -> Picks:

@@ -6,11 +6,11 @@ refuse beyond the budget; optionally draw the atom sample (:mod:`.collect`); one
 data for the moments and measured costs; per element drop the constant SFs, standardise, and
 pick greedily (:mod:`.greedy`).
 
-Cost weighting: an SF's cost is the number of neighbour terms its sum runs over per atom of its
-central element, measured on the atoms used: pairs within its cutoff with its neighbour element
-(any neighbour for the weighted types), or triplets j < k with its neighbour pair. Scores (CUR)
-and distances (FPS) are divided by it, so of two SFs that carry similar information the cheaper
-one wins.
+Cost weighting (``--cost-weighted``): scores (CUR) and distances (FPS) are divided by each
+SF's marginal n2p2 time given the SFs picked so far (:mod:`.pricing`, the cost model with the
+counts of a seeded sample of the data), so of two SFs that carry similar information the one
+that is cheaper in n2p2 — often one that joins an n2p2 group already picked — wins. The report's
+``terms_per_atom`` still gives the neighbour terms each SF sums over, measured on the atoms used.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..engine.cluster import ChunkProgress
 from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.sfvalues import StructureLike
 from ..errors import Diagnostic
+from ..generate.cost import CostModel
 from ..generate.expand import SymmetryFunction
 from ..generate.pipeline import Checked
 from .by_fit import pools, select_by_fit
@@ -42,6 +43,7 @@ from .outcome import (
     refusal,
     unranked_choice,
 )
+from .pricing import MICRO, cost_model
 
 __all__ = ["CHOICES", "ElementChoice", "SelectionError", "SelectionRun", "SizeRule", "curve",
            "gram_estimate", "select"]  # fmt: skip
@@ -153,12 +155,13 @@ def select(
         job, open_data(), jobs, progress, scheduler=scheduler, chunk_progress=chunk_progress
     )
     by_element = pools(checked)
+    model = cost_model(plan, survey(open_data(), seed).head) if cost_weighted else None
     choices: Dict[str, ElementChoice] = {}
     problems: List[Diagnostic] = []
     for element in central(plan):
         try:
             choices[element] = _choose(
-                checked, plan, part, element, by_element[element], rule, method, cost_weighted,
+                checked, plan, part, element, by_element[element], rule, method, model,
                 data_name, keep_unranked,
             )  # fmt: skip
         except SelectionError as exc:
@@ -179,7 +182,7 @@ def _choose(
     pool: List[SymmetryFunction],
     rule: SizeRule,
     method: str,
-    cost_weighted: bool,
+    model: Optional[CostModel],
     data_name: str,
     keep_unranked: bool,
 ) -> ElementChoice:
@@ -210,10 +213,13 @@ def _choose(
         )])  # fmt: skip
     gram, _ = moments.standardised_gram(varying)
     cost = part.terms[element] / max(used, 1)
-    weights = np.maximum(cost[varying], 1e-300) if cost_weighted else None
+    marginal = None
+    if model is not None:  # n2p2's marginal time of each varying SF, given the picks
+        seconds = model.marginal_function([plan.sfs[element][k] for k in varying])
+        marginal = lambda c, picked: MICRO * seconds(c, picked)  # noqa: E731
     picks = select_columns(
         gram, method, len(varying) if asked is None else asked,
-        cost=weights, max_unexplained=rule.max_unexplained,
+        cost=marginal, max_unexplained=rule.max_unexplained,
     )  # fmt: skip
     picks = picks._replace(indices=[int(varying[k]) for k in picks.indices])
     return ElementChoice(

@@ -10,6 +10,9 @@ What it can and cannot predict: it ranks sets within one pool about as n2p2's tr
 (Spearman ρ ≈ 0.7 on the Cu–Au outcome sets), but it is a linear-in-parameters model: it
 undervalues sets of a few broad SFs, which a network combines non-linearly (a short-range
 repulsion, say) and which train better than their score suggests.
+
+It also gives the set's predicted n2p2 time (the cost model of :mod:`.pricing`), so that sets
+can be compared per unit of what they cost in every simulation.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from .fit_run import (
     spreads,
 )
 from .forward import Errors, Forward
+from .pricing import MICRO, cost_model
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,7 @@ class Score:
     validation: Errors
     seed: int
     notes: List[str]
+    n2p2_us_per_atom: float  # the whole set's predicted n2p2 time (:mod:`.pricing`)
 
     def document(self, spec: str, data: str) -> Dict[str, Any]:
         """The JSON report (``sfcompile-score/1``)."""
@@ -75,6 +80,7 @@ class Score:
             "validation": {"forces": number(self.validation.forces),
                            "energy": number(self.validation.energy)},
             "reference": {k: number(v) for k, v in reference_figures(fit).items()},
+            "n2p2_us_per_atom": number(self.n2p2_us_per_atom),
             "notes": [*fit.planned.notes, *self.notes],
         }  # fmt: skip
 
@@ -112,9 +118,11 @@ def score(
     for candidate in candidates:
         used[candidate.element] = used.get(candidate.element, 0) + 1
     note = extrapolation_note(outcome, plan, "the set", numbers)
+    every = [sf for sfs in plan.sfs.values() for sf in sfs]
     return Score(outcome, used, {e: len(c) for e, c in constant.items()},
                  machine.errors("training"), machine.errors("validation"), seed,
-                 [] if note is None else [note])  # fmt: skip
+                 [] if note is None else [note],
+                 MICRO * cost_model(plan, found.head).seconds(every))  # fmt: skip
 
 
 def format_score(document: Dict[str, Any]) -> str:
@@ -141,6 +149,10 @@ def format_score(document: Dict[str, Any]) -> str:
         f"training energy per atom RMSE: "
         f"{figure(document['training']['energy'], reference['energy_per_atom_sigma'])}",
     ]
+    lines.append(
+        f"predicted n2p2 time: {document['n2p2_us_per_atom']:.4g} us per atom (values and "
+        "derivatives of every SF of the set; sfcompile's cost model on this data)"
+    )
     left = {e: n for e, n in document["constant"].items() if n}
     if left:
         lines.append(

@@ -85,6 +85,11 @@ class FitSelection(StrictModel):
         description="RMSE of the training structures' energy per atom with the element offsets "
         "alone: the spread the composition does not explain (the scale).",
     )
+    n2p2_us_per_atom: Optional[NonNegative] = Field(
+        None,
+        description="The selected SFs' predicted n2p2 time, values and derivatives, in "
+        "microseconds per atom of the data (sfcompile's cost model).",
+    )
 
 
 class Selection(StrictModel):
@@ -95,7 +100,9 @@ class Selection(StrictModel):
         description="fit (to reference energies and forces), cur (CUR decomposition) or fps."
     )
     cost_weighted: StrictBool = Field(
-        False, description="Scores were divided by each SF's measured evaluation cost."
+        False,
+        description="Picks traded each SF's gain against its cost (fit: its marginal n2p2 time "
+        "predicted by the cost model; cur, fps: its measured neighbour terms).",
     )
     size_rule: StrictStr = Field(description="How many were kept, e.g. 'per-element 30'.")
     pool: StrictStr = Field(description="File name of the pool spec.")
@@ -162,9 +169,11 @@ def _fit_line(fit: FitSelection) -> str:
         f"force RMSE {figure(fit.force_rmse)}, energy per atom RMSE {figure(fit.energy_rmse)}"
         if fit.force_rmse is not None else "no validation errors (no validation structures)"
     )  # fmt: skip
+    cost = "" if fit.n2p2_us_per_atom is None else \
+        f"; predicted n2p2 time {fit.n2p2_us_per_atom:.4g} us per atom"  # fmt: skip
     return (
         f"fit (degree {fit.degree}) on {fit.validation_structures} validation structures: "
-        f"{errors}; without SFs {figure(fit.force_rms)} and {figure(fit.energy_sigma)}"
+        f"{errors}; without SFs {figure(fit.force_rms)} and {figure(fit.energy_sigma)}{cost}"
     )
 
 
