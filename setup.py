@@ -15,7 +15,7 @@ from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-NATIVE = Path("sfcompile") / "engine" / "_native"
+NATIVE = Path("sfcompile") / "engine" / "csrc"  # the C sources of sfcompile.engine._native
 FLAGS = [] if sys.platform == "win32" else ["-O3", "-ffp-contract=off", "-fno-math-errno"]
 
 

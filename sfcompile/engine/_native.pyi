@@ -1,4 +1,4 @@
-# Type stub of the compiled kernel (sfcompile/engine/_native/module.c).
+# Type stub of the compiled kernel (sfcompile/engine/csrc/module.c).
 from typing import Tuple
 
 def evaluate(

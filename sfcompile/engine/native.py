@@ -1,4 +1,5 @@
-"""Typed calls into the compiled kernel (``_native``: kernel.c, neighbours.c, module.c).
+"""Typed calls into the compiled kernel (``_native``, built from csrc/: kernel.c, neighbours.c,
+module.c).
 
 The kernel takes C-contiguous float64 and int64 arrays; this module makes them so and says what
 each holds. Nothing here loops over atoms.
@@ -11,7 +12,14 @@ from typing import NamedTuple, Optional, Tuple
 import numpy as np
 import numpy.typing as npt
 
-from . import _native
+try:
+    from . import _native
+except ImportError as exc:  # a source tree that was never built (e.g. tests run from a clone)
+    raise ImportError(
+        "sfcompile's compiled SF kernel (sfcompile.engine._native) is not built: install the "
+        'package with pip ("pip install ." or, to work on it, "pip install -e .[test]"), which '
+        "compiles it"
+    ) from exc
 from .program import Program
 
 IntArray = npt.NDArray[np.int64]

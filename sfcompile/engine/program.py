@@ -1,4 +1,4 @@
-"""The SFs of a run as a *program* for the compiled kernel (``_native``, see its kernel.h).
+"""The SFs of a run as a *program* for the compiled kernel (``_native``; csrc/kernel.h).
 
 Every SF is a product of factors (:class:`Factor`): a radial factor R of r_ij (and r_ik), for
 the narrow angular types a factor Q of r_jk, for the angular types a factor A of θ_ijk, and a
