@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .native import FloatArray, IntArray, Pairs, small_pairs
-from .neighbours import COINCIDENT, NeighbourList, neighbour_list, refuse_coincident
+from .neighbours import COINCIDENT, NeighbourList, inverse_cell, neighbour_list, refuse_coincident
 from .search import StructureRefused, check_triplets, estimated_pairs
 
 #: Molecules (no cell) of up to this many atoms are searched pair by pair.
@@ -71,23 +71,9 @@ def _refused(exc: StructureRefused, s: int) -> StructureRefused:
 
 def inverse_cells(cells: FloatArray) -> FloatArray:
     """The inverse of every cell matrix of ``cells`` (s, 3, 3), rounded exactly as
-    :func:`.neighbours.inverse_cell` rounds one."""
-    b = np.moveaxis(cells, 0, -1)  # b[r, c] is the array over structures
-    det = (
-        b[0, 0] * b[1, 1] * b[2, 2] + b[1, 0] * b[2, 1] * b[0, 2] + b[2, 0] * b[0, 1] * b[1, 2]
-        - b[2, 0] * b[1, 1] * b[0, 2] - b[0, 0] * b[2, 1] * b[1, 2] - b[1, 0] * b[0, 1] * b[2, 2]
-    )  # fmt: skip
-    cofactors = np.array(
-        [
-            [b[1, 1] * b[2, 2] - b[2, 1] * b[1, 2], b[2, 1] * b[0, 2] - b[0, 1] * b[2, 2],
-             b[0, 1] * b[1, 2] - b[1, 1] * b[0, 2]],
-            [b[2, 0] * b[1, 2] - b[1, 0] * b[2, 2], b[0, 0] * b[2, 2] - b[2, 0] * b[0, 2],
-             b[1, 0] * b[0, 2] - b[0, 0] * b[1, 2]],
-            [b[1, 0] * b[2, 1] - b[2, 0] * b[1, 1], b[2, 0] * b[0, 1] - b[0, 0] * b[2, 1],
-             b[0, 0] * b[1, 1] - b[1, 0] * b[0, 1]],
-        ]
-    )  # fmt: skip
-    return np.asarray(np.moveaxis(cofactors * (1.0 / det), -1, 0))
+    :func:`.neighbours.inverse_cell` rounds one (the same operations, on arrays over the
+    structures)."""
+    return np.asarray(np.moveaxis(inverse_cell(np.moveaxis(cells, 0, -1)), -1, 0))
 
 
 def _combine(weights: FloatArray, rows: FloatArray) -> FloatArray:

@@ -62,7 +62,7 @@ def norm(x: FloatArray, y: FloatArray, z: FloatArray, fused: bool = True) -> Flo
 
 def inverse_cell(lattice: FloatArray) -> FloatArray:
     """The inverse of the cell matrix (rows: cell vectors): cofactors over the determinant
-    (rule of Sarrus)."""
+    (rule of Sarrus). ``lattice[r, c]`` may also be an array (over structures: batch.py)."""
     b = lattice
     det = (
         b[0, 0] * b[1, 1] * b[2, 2] + b[1, 0] * b[2, 1] * b[0, 2] + b[2, 0] * b[0, 1] * b[1, 2]

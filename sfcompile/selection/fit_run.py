@@ -215,6 +215,33 @@ class FitOutcome:
         return self.baseline["training"].energy
 
 
+def fit_pass(
+    plan: Plan,
+    open_data: Callable[[], Iterable[StructureLike]],
+    found: Survey,
+    settings: FitSettings,
+    *,
+    seed: int,
+    jobs: int,
+    max_memory: int,
+    progress: Optional[Progress],
+    scheduler: Optional[str],
+    chunk_progress: Optional[ChunkProgress],
+) -> Tuple[FitPlan, FitJob, FitPart, List[Candidate], Dict[str, List[int]], Forward]:
+    """The plan, the basis, the pass over the data, the candidates (and the constant SFs) and
+    the forward-selection machine over them, nothing picked yet: what select and score share."""
+    planned = plan_fit(plan, found, settings, jobs, max_memory)
+    shift, scale, _ = scaling(plan, found.head)
+    job = FitJob(plan, planned.degree, shift, scale, settings.validation, seed,
+                 planned.force_share, planned.energy_share)  # fmt: skip
+    part = collect_fit(job, open_data(), jobs, progress, scheduler=scheduler,
+                       chunk_progress=chunk_progress)  # fmt: skip
+    candidates, constant = candidates_of(job, part)
+    machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
+                      settings.energy_weight, settings.ridge, spreads(job, part))  # fmt: skip
+    return planned, job, part, candidates, constant, machine
+
+
 def fit_select(
     plan: Plan,
     open_data: Callable[[], Iterable[StructureLike]],
@@ -235,17 +262,11 @@ def fit_select(
     each element that vary on the data, how many to pick of each (None: until the validation
     force RMSE is at most ``target_force_rmse``); ``cost_weighted``: by the drop of the
     objective per µs of each pick's marginal n2p2 cost."""
-    planned = plan_fit(plan, found, settings, jobs, max_memory)
-    shift, scale, _ = scaling(plan, found.head)
-    job = FitJob(plan, planned.degree, shift, scale, settings.validation, seed,
-                 planned.force_share, planned.energy_share)  # fmt: skip
-    part = collect_fit(job, open_data(), jobs, progress, scheduler=scheduler,
-                       chunk_progress=chunk_progress)  # fmt: skip
-    candidates, constant = candidates_of(job, part)
-    varying = {e: len(plan.sfs[e]) - len(constant[e]) for e in job.elements}
-    asked = quotas(varying)
-    machine = Forward(part.normal, np.arange(len(plan.elements), dtype=np.int64), candidates,
-                      settings.energy_weight, settings.ridge, spreads(job, part))  # fmt: skip
+    planned, job, part, candidates, constant, machine = fit_pass(
+        plan, open_data, found, settings, seed=seed, jobs=jobs, max_memory=max_memory,
+        progress=progress, scheduler=scheduler, chunk_progress=chunk_progress,
+    )  # fmt: skip
+    asked = quotas({e: len(plan.sfs[e]) - len(constant[e]) for e in job.elements})
     model = cost_model(plan, found.head)
     prices = marginal_costs(model, plan)(candidates) if cost_weighted else None
     steps = forward_selection(machine, asked, target_force_rmse, prices)

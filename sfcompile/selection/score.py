@@ -21,27 +21,22 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterable, List, Optional
 
-import numpy as np
-
 from ..analysis.stats import Plan
 from ..engine.cluster import ChunkProgress
 from ..engine.limits import MAX_SELECTION_MEMORY
 from ..engine.sfvalues import StructureLike
 from ..targets.formatting import NumberFormat
 from .collect import Progress
-from .fit import FitJob, collect_fit, scaling
 from .fit_run import (
     FitOutcome,
     FitSettings,
     Survey,
-    candidates_of,
     extrapolated,
     extrapolation_note,
-    plan_fit,
+    fit_pass,
     reference_figures,
-    spreads,
 )
-from .forward import Errors, Forward
+from .forward import Errors
 from .pricing import MICRO, cost_model
 
 
@@ -100,16 +95,10 @@ def score(
     numbers: Optional[NumberFormat] = None,
 ) -> Score:
     """Fit the model with every SF of ``plan`` that varies on the data and give its errors."""
-    planned = plan_fit(plan, found, settings, jobs, max_memory)
-    shift, scale, _ = scaling(plan, found.head)
-    job = FitJob(plan, planned.degree, shift, scale, settings.validation, seed,
-                 planned.force_share, planned.energy_share)  # fmt: skip
-    part = collect_fit(job, open_data(), jobs, progress, scheduler=scheduler,
-                       chunk_progress=chunk_progress)  # fmt: skip
-    candidates, constant = candidates_of(job, part)
-    offsets = np.arange(len(plan.elements), dtype=np.int64)
-    machine = Forward(part.normal, offsets, candidates, settings.energy_weight, settings.ridge,
-                      spreads(job, part))  # fmt: skip
+    planned, job, part, candidates, constant, machine = fit_pass(
+        plan, open_data, found, settings, seed=seed, jobs=jobs, max_memory=max_memory,
+        progress=progress, scheduler=scheduler, chunk_progress=chunk_progress,
+    )  # fmt: skip
     for k in range(len(candidates)):
         machine.pick(k)
     outcome = FitOutcome(settings, planned, candidates, [], part, constant, machine.baseline,
