@@ -397,3 +397,13 @@ def described(sf: Any) -> str:
     from sfcompile.targets.formatting import NumberFormat
 
     return describe(sf, NumberFormat(check(load(POOL)).loaded.spec.output.precision))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**40])
+def test_one_structure_s_key_is_the_array_s(seed: int) -> None:
+    from sfcompile.selection.fit import structure_key
+
+    numbers = np.array([0, 1, 7, 19999, 2**40], dtype=np.int64)
+    for stream in (1, 2, 3, 4):
+        assert [structure_key(seed, stream, int(n)) for n in numbers] == \
+            keys(seed, stream, numbers).tolist()  # fmt: skip

@@ -22,12 +22,14 @@ from typing import Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from ..analysis.stats import Plan, evaluate_planned
+from ..analysis.stats import Plan, evaluate_chunk
+from ..engine.batch import Batch
 from ..engine.cluster import ChunkProgress
 from ..engine.cutoff_functions import FloatArray
+from ..engine.native import Pairs
 from ..engine.neighbours import IntArray
 from ..engine.parallel import geometry_of, map_chunks
-from ..engine.sfvalues import ANGULAR, WEIGHTED, Evaluation, Geometry, StructureLike
+from ..engine.sfvalues import ANGULAR, WEIGHTED, Geometry, StructureLike
 from ..generate.expand import SymmetryFunction
 from .moments import Moments
 
@@ -93,13 +95,13 @@ class Part:
         self.summaries += other.summaries
 
 
-def _neighbour_counts(evaluation: Evaluation, centres: IntArray, cutoff: float) -> IntArray:
+def _neighbour_counts(
+    pairs: Pairs, species: IntArray, kinds: int, centres: IntArray, cutoff: float
+) -> IntArray:
     """Neighbours of each atom of ``centres`` within ``cutoff``, per species code."""
-    pairs, kinds = evaluation.neighbours, len(evaluation.kinds)
     inside = pairs.distances < cutoff
-    atoms = len(evaluation.species)
-    key = pairs.i[inside] * kinds + evaluation.species[pairs.j[inside]]
-    counts = np.bincount(key, minlength=atoms * kinds).reshape(atoms, kinds)
+    key = pairs.i[inside] * kinds + species[pairs.j[inside]]
+    counts = np.bincount(key, minlength=len(species) * kinds).reshape(len(species), kinds)
     return np.asarray(counts[centres])
 
 
@@ -118,53 +120,56 @@ def _terms(counts: IntArray, kinds: Tuple[str, ...], key: TermKey) -> float:
     return float((a * (a - 1) // 2).sum() if names[0] == names[1] else (a * b).sum())
 
 
-def _structure_part(
-    job: Job, geometry: Geometry, part: Part, rows: Dict[str, List[FloatArray]]
-) -> None:
-    plan = job.plan
-    symbols = np.array(list(geometry.elements))
-    centres = None
-    if job.thresholds is not None:
-        keys = atom_keys(job.seed, geometry.number, len(symbols))
-        centres = {
-            e: np.flatnonzero((symbols == e) & (keys <= t)) for e, t in job.thresholds.items()
-        }
-    evaluation = evaluate_planned(plan, geometry, centres)
-    means: Dict[str, FloatArray] = {}
-    for element, values in evaluation.values.items():
-        rows[element].append(values)
-        part.used[element] = part.used.get(element, 0) + len(values)
-        if len(values):
-            chosen = centres[element] if centres is not None else np.flatnonzero(symbols == element)
-            part.terms[element] += _costs(job.term_keys[element], evaluation, chosen)
-            means[element] = values.mean(axis=0)
-    for element in geometry.elements:
-        part.seen[element] = part.seen.get(element, 0) + 1
-    if job.summaries:
-        part.summaries.append((geometry.number, means))
-    part.structures += 1
-
-
-def _costs(keys: List[TermKey], evaluation: Evaluation, centres: IntArray) -> FloatArray:
-    """Per SF (``keys``: their term keys): the neighbour terms it sums over for these atoms."""
+def _costs(keys: List[TermKey], batch: Batch, centres: IntArray) -> FloatArray:
+    """Per SF (``keys``: their term keys): the neighbour terms it sums over for these atoms
+    (batch numbering)."""
+    kinds = tuple(dict.fromkeys(batch.symbols))
+    code = {name: k for k, name in enumerate(kinds)}
+    species = np.array([code[x] for x in batch.symbols], dtype=np.int64)
     counts: Dict[float, IntArray] = {}
     found: Dict[TermKey, float] = {}
     for key in dict.fromkeys(keys):
         if key[0] not in counts:
-            counts[key[0]] = _neighbour_counts(evaluation, centres, key[0])
-        found[key] = _terms(counts[key[0]], evaluation.kinds, key)
+            counts[key[0]] = _neighbour_counts(batch.pairs, species, len(kinds), centres, key[0])
+        found[key] = _terms(counts[key[0]], kinds, key)
     return np.array([found[key] for key in keys])
 
 
-def chunk_part(job: Job, chunk: List[Geometry]) -> Part:
-    """The contribution of one chunk of structures (summed in file order)."""
-    part = Part.empty(job.plan)
-    rows: Dict[str, List[FloatArray]] = {e: [] for e in job.plan.sfs}
+def _sampled(job: Job, chunk: List[Geometry]) -> Optional[List[Optional[Dict[str, IntArray]]]]:
+    """Per structure, the atoms of each element in the sample (None: every atom)."""
+    if job.thresholds is None:
+        return None
+    found: List[Optional[Dict[str, IntArray]]] = []
     for geometry in chunk:
-        _structure_part(job, geometry, part, rows)
-    for element, blocks in rows.items():
-        if blocks:
-            part.moments[element] = Moments.of(np.concatenate(blocks))
+        symbols = np.array(list(geometry.elements))
+        keys = atom_keys(job.seed, geometry.number, len(symbols))
+        found.append({e: np.flatnonzero((symbols == e) & (keys <= t))
+                      for e, t in job.thresholds.items()})  # fmt: skip
+    return found
+
+
+def chunk_part(job: Job, chunk: List[Geometry]) -> Part:
+    """The contribution of one chunk of structures, evaluated as one batch."""
+    part = Part.empty(job.plan)
+    evaluation = evaluate_chunk(job.plan, chunk, _sampled(job, chunk))
+    for element, values in evaluation.values.items():
+        part.used[element] = len(values)
+        if len(values):
+            part.moments[element] = Moments.of(values)
+            part.terms[element] = _costs(job.term_keys[element], evaluation.batch,
+                                         evaluation.centres[element])  # fmt: skip
+    for geometry in chunk:
+        for element in geometry.elements:
+            part.seen[element] = part.seen.get(element, 0) + 1
+    if job.summaries:
+        for s, geometry in enumerate(chunk):
+            means = {}
+            for element, values in evaluation.values.items():
+                lo, hi = evaluation.rows[element][s], evaluation.rows[element][s + 1]
+                if hi > lo:
+                    means[element] = values[lo:hi].mean(axis=0)
+            part.summaries.append((geometry.number, means))
+    part.structures = len(chunk)
     return part
 
 

@@ -56,6 +56,23 @@ def _mix(x: UIntArray) -> UIntArray:
         return np.asarray(x ^ (x >> np.uint64(31)))
 
 
+_MASK = (1 << 64) - 1
+
+
+def _mix_one(x: int) -> int:
+    """:func:`_mix` of one value, in Python integers (no array for a single structure)."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def structure_key(seed: int, stream: int, number: int) -> float:
+    """``keys(seed, stream, [number])[0]``, for one structure at a time."""
+    x = _mix_one(_mix_one(((seed << 8) | stream) & _MASK) ^ number)
+    return (x >> 11) * 2.0**-53
+
+
 def keys(
     seed: int, stream: int, structures: IntArray, atoms: Optional[IntArray] = None
 ) -> FloatArray:

@@ -31,7 +31,7 @@ from ..engine.sfvalues import Geometry, StructureLike
 from ..errors import Diagnostic
 from ..targets.formatting import NumberFormat
 from .collect import Progress
-from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, keys, scaling
+from .fit import SCALING_ATOMS, FitJob, FitPart, collect_fit, scaling, structure_key
 from .forward import RIDGE, Candidate, Errors, Forward, Step, forward_selection
 from .pricing import cost_curve, cost_model, marginal_costs
 
@@ -88,7 +88,7 @@ def survey(structures: Iterable[StructureLike], seed: int = 0) -> Survey:
             geometry = geometry._replace(number=k)
         found.structures += 1
         found.atoms += len(geometry.elements)
-        key = float(keys(seed, 4, np.array([geometry.number]))[0])
+        key = structure_key(seed, 4, geometry.number)
         if kept < SCALING_ATOMS or key < -sample[0][0]:
             heapq.heappush(sample, (-key, geometry.number, geometry))
             kept += len(geometry.elements)
