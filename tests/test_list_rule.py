@@ -256,6 +256,7 @@ def test_explain_shows_the_selection(tmp_path: Path) -> None:
     document = json.loads(out.getvalue())
     assert document["selection"]["elements"]["O"] == {
         "pool": 10, "selected": 2, "constant": 0, "atoms": 112, "unexplained": 0.5,
+        "unranked": False,
     }  # fmt: skip
 
 

@@ -214,14 +214,16 @@ class Engine:
 
 class ChainRequest(NamedTuple):
     """Derivatives to sum (see :class:`.native.Chain`): the row of each atom of the batch
-    (``atom_row``: -1 for none), ``n_rows`` rows, ``powers`` columns per SF, and per central
-    element the ``shift`` and ``scale`` of its SFs (None: 0 and 1)."""
+    (``atom_row``: -1 for none), ``n_rows`` rows, ``powers`` columns per SF, per central
+    element the ``shift`` and ``scale`` of its SFs (None: 0 and 1), and ``lead`` zero columns
+    before the SFs' (a caller's own columns: the rows are then its matrix, not a copy)."""
 
     atom_row: IntArray
     n_rows: int
     powers: int = 1
     shift: Optional[Mapping[str, FloatArray]] = None
     scale: Optional[Mapping[str, FloatArray]] = None
+    lead: int = 0
 
     def for_program(self, program: Program, batch: Batch) -> Chain:
         widths = program.widths
@@ -236,9 +238,9 @@ class ChainRequest(NamedTuple):
                 scale[lo:hi] = self.scale[element]
         if len(self.atom_row) != batch.atoms:
             raise ValueError(f"atom_row has {len(self.atom_row)} entries for {batch.atoms} atoms")
-        rows = np.zeros((self.n_rows, 3, total * self.powers))
+        rows = np.zeros((self.n_rows, 3, self.lead + total * self.powers))
         return Chain(rows, np.asarray(self.atom_row, dtype=np.int64), self.powers,
-                     offset * self.powers, offset, shift, scale)  # fmt: skip
+                     self.lead + offset * self.powers, offset, shift, scale)  # fmt: skip
 
 
 def _centres(

@@ -100,11 +100,13 @@ class Normal:
     def empty(cls, width: int) -> Normal:
         return cls(np.zeros((width, width)), np.zeros(width))
 
-    def add(self, x: FloatArray, y: FloatArray) -> None:
+    def add(self, x: FloatArray, y: FloatArray, *, negated: bool = False) -> None:
+        """Add the rows ``x`` (``-x`` where ``negated``: the same bits as negating a copy, as
+        (-x)ᵀ(-x) = xᵀx and (-x)ᵀy = -(xᵀy) hold exactly) with their targets ``y``."""
         if not len(y):
             return
         self.gram += x.T @ x
-        self.rhs += x.T @ y
+        self.rhs += -(x.T @ y) if negated else x.T @ y
         self.total += float(y.sum())
         self.squares += float(y @ y)
         self.rows += len(y)
@@ -210,9 +212,17 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
     owner = np.repeat(np.arange(len(chunk)), counts)
     within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     sampled = keys(job.seed, 2, numbers[owner], within) < job.force_share
+    # The kernel writes the force rows straight into the model's matrix: the training
+    # structures' sampled atoms first, then the validation ones, each in atom order, so that
+    # either set is a slice of it (no copies of a matrix that can take hundreds of MB).
+    atom_held = held[owner]
+    order = np.concatenate([np.flatnonzero(sampled & ~atom_held),
+                            np.flatnonzero(sampled & atom_held)])  # fmt: skip
+    trained_rows = 3 * int(np.count_nonzero(sampled & ~atom_held))
     atom_row = np.full(int(counts.sum()), -1, dtype=np.int64)
-    atom_row[sampled] = np.arange(int(sampled.sum()))
-    request = ChainRequest(atom_row, int(sampled.sum()), job.powers, job.shift, job.scale)
+    atom_row[order] = np.arange(len(order))
+    request = ChainRequest(atom_row, len(order), job.powers, job.shift, job.scale,
+                           lead=len(job.plan.elements))  # fmt: skip
     evaluation = evaluate_chunk(job.plan, chunk, chain=request)
     energy_x = np.zeros((len(chunk), job.width))
     symbols = np.array(evaluation.batch.symbols, dtype=object)
@@ -239,16 +249,15 @@ def fit_chunk(job: FitJob, chunk: List[Geometry]) -> FitPart:
     energy_x /= np.maximum(counts, 1)[:, None]
     energy_y = np.array([e / max(n, 1) for (e, _), n in zip(references, counts.tolist())])
     derivatives = evaluation.derivatives
-    assert derivatives is not None
-    force_x = np.zeros((3 * len(derivatives), job.width))
-    force_x[:, len(job.plan.elements) :] = -derivatives.reshape(3 * len(derivatives), -1)
+    assert derivatives is not None and derivatives.shape[2] == job.width
+    # The model's force columns are minus the summed derivatives (F = -∂E/∂r): added negated.
+    force_x = derivatives.reshape(3 * len(derivatives), job.width)
     forces = np.concatenate([f for _, f in references]) if references else np.zeros((0, 3))
-    force_y = forces[sampled].reshape(-1)
-    force_held = np.repeat(held[owner[sampled]], 3)
+    force_y = forces[order].reshape(-1)
     for name, mask in (("training", ~held), ("validation", held)):
         part.normal["energy", name].add(energy_x[mask & energies], energy_y[mask & energies])
-        rows = ~force_held if name == "training" else force_held
-        part.normal["forces", name].add(force_x[rows], force_y[rows])
+        rows = slice(0, trained_rows) if name == "training" else slice(trained_rows, None)
+        part.normal["forces", name].add(force_x[rows], force_y[rows], negated=True)
         part.structures[name] = part.structures.get(name, 0) + int(mask.sum())
     return part
 
@@ -290,12 +299,15 @@ def collect_fit(
     chunk_progress: Optional[ChunkProgress] = None,
 ) -> FitPart:
     """Merge the parts of every chunk of ``structures``, in file order."""
-    total = FitPart.empty(job)
+    total: Optional[FitPart] = None  # the first part, then the sum (one set of matrices less)
     parts = map_chunks(fit_chunk, job, numbered(structures), jobs, scheduler, chunk_progress,
                        chunk_atoms=FIT_CHUNK_ATOMS)  # fmt: skip
     with contextlib.closing(parts):
         for part in parts:
-            total.merge(part)
+            if total is None:
+                total = part
+            else:
+                total.merge(part)
             if progress is not None:
                 progress(sum(total.structures.values()), sum(total.atoms.values()))
-    return total
+    return total if total is not None else FitPart.empty(job)
