@@ -99,8 +99,10 @@ def cost(program: List[str], tmp: Path, runs: int) -> None:
         for name, spec in (("pool", POOL), ("selected", selected))
     }
     figures = measure_side_by_side(commands, runs)
-    print("\nevaluation cost: stats on the 10x data (whole process), and n2p2's SF time as "
-          "explain predicts it on the data (µs per atom)")
+    print(
+        "\nevaluation cost: stats on the 10x data (whole process), and n2p2's SF time as "
+        "explain predicts it on the data (µs per atom)"
+    )
     for name in ("pool", "selected"):
         f = figures[name]
         print(f"{name:>9}: {f.median:7.3f} s (min {f.low:.3f}, max {f.high:.3f}), "
