@@ -44,7 +44,7 @@ from ..readers.structures import DataError
 from ..spec.load import load_spec, source_from_text
 from ..targets.formatting import NumberFormat
 from .report import DEAD_THRESHOLD, describe, is_dead
-from .starter import _down, _real, _toml_array, _wrap, _Writer
+from .starter import Starter, _down, _real, _toml_array, _wrap, _Writer
 from .stats import Pair, Progress, Totals, collect, spec_plan
 from .survey import Survey
 
@@ -94,13 +94,9 @@ def _toml_float(x: float) -> str:
 
 
 @dataclass(frozen=True)
-class Pool:
-    text: str  # the spec
-    elements: Tuple[str, ...]
-    unit: str
-    cutoff: float
-    radial_sets: int
-    angular_sets: int
+class Pool(Starter):
+    """A starter spec's figures, and how many element combinations the pool left out."""
+
     left_out: int  # element combinations left out of a set because one of its SFs is constant
     stuck: Tuple[str, ...] = ()  # elements on which every SF is constant (kept)
 
