@@ -23,7 +23,13 @@ import pytest
 
 from sfcompile.errors import SfcompileError
 from sfcompile.readers.ase_reader import read_with_ase
-from sfcompile.readers.structures import DataError, Structure, read_input_data
+from sfcompile.readers.structures import (
+    BATCH_ATOMS,
+    BATCH_STRUCTURES,
+    DataError,
+    Structure,
+    read_input_data,
+)
 
 DATASETS = Path(__file__).parent / "data" / "datasets"
 META: List[Dict[str, Any]] = json.loads((DATASETS / "datasets.json").read_text())
@@ -200,16 +206,57 @@ class CountingLines:
             yield line
 
 
-def test_first_structure_is_yielded_before_the_rest_is_read() -> None:
-    text = (DATASETS / "h2o-4.data").read_text()
-    lines = text.splitlines()
-    first_end = next(i for i, line in enumerate(lines, 1) if line.split() == ["end"])
-    stream = CountingLines(text, limit=first_end)
+ONE = f"begin\n{ATOM}\n{TAIL}"  # 5 lines, 1 atom
+
+
+def test_structures_are_read_in_batches_of_bounded_size() -> None:
+    # a batch closes at BATCH_STRUCTURES structures or BATCH_ATOMS atoms, whichever comes first
+    stream = CountingLines(ONE * (BATCH_STRUCTURES + 10), limit=5 * BATCH_STRUCTURES)
     structures = read_input_data(stream)
-    first = next(structures)
-    assert len(first.elements) == META[0]["atoms_per_structure"][0]
-    assert stream.consumed == first_end
-    with pytest.raises(AssertionError, match="read beyond line"):
+    assert next(structures).index == 0
+    assert stream.consumed == 5 * BATCH_STRUCTURES  # one batch read, not the file
+    big = "begin\n" + f"{ATOM}\n" * 100 + TAIL  # 104 lines, 100 atoms
+    closes = -(-BATCH_ATOMS // 100)  # the structure that reaches BATCH_ATOMS atoms
+    stream = CountingLines(big * (closes + 5), limit=104 * closes)
+    structures = read_input_data(stream)
+    assert len(next(structures).elements) == 100
+    assert stream.consumed == 104 * closes
+
+
+def test_a_batch_gives_what_structures_read_one_by_one_give() -> None:
+    # the bulk conversion of a batch against the conversion of each structure on its own
+    text = (DATASETS / "h2o-4.data").read_text() + GOOD + ONE * 3 + GOOD.replace("0 0 0 0 0\n",
+            "0.25 -1e-3 7 .5 -2.5E+2\n")  # fmt: skip
+    together = read_all(io.StringIO(text))
+    alone = [structure for part in text.split("begin")[1:]
+             for structure in read_all(io.StringIO("begin" + part))]  # fmt: skip
+    assert len(together) == len(alone) == 9
+    for a, b in zip(together, alone):
+        assert a.elements == b.elements and (a.energy, a.charge) == (b.energy, b.charge)
+        for name in ("positions", "charges", "forces", "lattice"):
+            x, y = getattr(a, name), getattr(b, name)
+            if y is None:
+                assert x is None
+                continue
+            assert x.tobytes() == y.tobytes() and x.shape == y.shape
+            assert x.flags.c_contiguous and not x.flags.writeable
+    assert together[-1].forces[1].tolist() == [7.0, 0.5, -250.0]
+
+
+def test_structures_before_damage_come_first_and_the_first_damage_is_reported() -> None:
+    bad_number = GOOD.replace("energy -1.5", "energy -1.5x")
+    bad_element = GOOD.replace("H 0", "Hx 0")
+    # structure 2 has a bad number (found when the batch is converted), structure 4 a bad
+    # element (found when its lines are read): the reader gives 0 and 1, then structure 2's error
+    structures = read_input_data(io.StringIO(GOOD * 2 + bad_number + GOOD + bad_element),
+                                 source="late.data")  # fmt: skip
+    assert [next(structures).line, next(structures).line] == [1, 11]
+    with pytest.raises(DataError, match=r"^late.data:28:8: error: expected a number \(E in"):
+        next(structures)
+    degenerate = GOOD.replace("lattice 0 0 10", "lattice 0 0 0")
+    structures = read_input_data(io.StringIO(GOOD + degenerate), source="flat.data")
+    assert next(structures).line == 1
+    with pytest.raises(DataError, match=r"^flat.data:13:1: error: degenerate lattice"):
         next(structures)
 
 
@@ -217,7 +264,7 @@ def test_damage_later_in_the_file_is_reported_only_when_reached() -> None:
     stream = CountingLines(GOOD + GOOD.replace("H 0", "Hx 0"))
     structures = read_input_data(stream, source="late.data")
     assert next(structures).line == 1
-    assert stream.consumed == 10
+    assert stream.consumed == 20  # to the end of the damaged structure, which is checked there
     with pytest.raises(DataError, match=r"^late.data:17:12: error: unknown element 'Hx'"):
         next(structures)
 

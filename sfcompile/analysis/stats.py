@@ -1,12 +1,13 @@
 """Statistics of the symmetry functions of a spec over a data set (``sfcompile stats``).
 
-Structures are read and evaluated one at a time; per central element and SF the run keeps only
-running sums (count, Σx, Σx², min, max, number of non-zero values), so memory does not grow with
-the data set. Σx and Σx² are added atom after atom in file order, as n2p2's ``nnp-scaling`` adds
-them, and sigma uses n2p2's one-pass formula sqrt((Σx² − (Σx)²/n)/(n − 1)): the numbers equal
-n2p2's ``scaling.data``. Structures are grouped into chunks (:mod:`.parallel`; a
-property of the data alone); each chunk is summed from zero and the chunk sums are added in file
-order, so the result is the same whatever the number of processes (``jobs``).
+Structures are streamed (read in small batches, evaluated chunk by chunk); per central element
+and SF the run keeps only running sums (count, Σx, Σx², min, max, number of non-zero values),
+so memory does not grow with the data set. Σx and Σx² are added atom after atom in file order,
+as n2p2's ``nnp-scaling`` adds them, and sigma uses n2p2's one-pass formula
+sqrt((Σx² − (Σx)²/n)/(n − 1)): the numbers equal n2p2's ``scaling.data``. Structures are
+grouped into chunks (:mod:`.parallel`; a property of the data alone); each chunk is summed from
+zero and the chunk sums are added in file order, so the result is the same whatever the number
+of processes (``jobs``).
 
 SFs are evaluated with their parameters as printed (n2p2 computes with the numbers it parses
 from input.nn), in the order given (spec order); ``Plan.n2p2`` maps n2p2's sorted index to it.

@@ -1,7 +1,10 @@
-"""Atomic structures from n2p2's ``input.data`` (RuNNer format), read one at a time.
+"""Atomic structures from n2p2's ``input.data`` (RuNNer format), streamed in small batches.
 
-:func:`read_input_data` streams: it yields each structure as soon as its ``end`` line is read and
-holds only that structure in memory. Damage is reported as a :class:`DataError` whose diagnostic
+:func:`read_input_data` streams: it reads a batch of at most :data:`BATCH_STRUCTURES` structures
+or :data:`BATCH_ATOMS` atoms, converts all its numbers at once (:mod:`.numbers`: a data set of
+one-atom structures is read 1.5x as fast as structure by structure) and yields its structures;
+memory holds one batch. The structures before a damaged line are yielded before its error.
+Damage is reported as a :class:`DataError` whose diagnostic
 names file, line and column and says what was expected there. Gzip-compressed files are read
 transparently; other formats go through ASE (:mod:`.ase_reader`, optional extra ``ase``).
 """
@@ -34,6 +37,9 @@ import numpy.typing as npt
 
 from ..errors import Diagnostic, SfcompileError
 from ..spec.elements import ATOMIC_NUMBER
+from .numbers import NUMBER, NUMBERS, atom_columns, bulk_values, frozen, lattice_problem
+
+__all__ = ["DataError", "Structure", "frozen", "lattice_problem", "read_input_data"]
 
 FloatArray = npt.NDArray[np.float64]
 Source = Union[str, "os.PathLike[str]", Iterable[str], Iterable[bytes]]
@@ -79,9 +85,9 @@ _FIELDS = {
     "end": (),
 }
 _ATOM_NUMBERS = (1, 2, 3, 5, 6, 7, 8, 9)  # token columns of the atom line's numbers
-_NUM = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-_NUMBER = re.compile(_NUM)
-_NUMBERS = re.compile(rf"{_NUM}(?: {_NUM})*")
+#: A batch of structures converted at once closes at this many structures or atoms.
+BATCH_STRUCTURES = 128
+BATCH_ATOMS = 512
 _TOKEN = re.compile(r"\S+")
 
 
@@ -117,13 +123,6 @@ def _suggest(word: str, candidates: Collection[str]) -> str:
     return f"; did you mean {match!r}?" if match else ""
 
 
-def frozen(values: FloatArray) -> FloatArray:
-    """A contiguous read-only copy (a Structure is immutable)."""
-    result = np.array(values, dtype=np.float64, order="C")
-    result.flags.writeable = False
-    return result
-
-
 def error(source: str, line: Optional[int], column: Optional[int], message: str) -> DataError:
     return DataError([Diagnostic("error", message, source, line, column)])
 
@@ -139,22 +138,6 @@ def element_problem(symbol: str, known: Optional[Collection[str]]) -> Optional[s
     return None
 
 
-def lattice_problem(lattice: Union[FloatArray, Sequence[float]]) -> Optional[str]:
-    """Why three lattice vectors (3 × 3, or their 9 numbers row by row) do not span a cell,
-    or None when they do. Plain Python arithmetic: it runs once per structure read."""
-    a = [float(x) for x in np.asarray(lattice, dtype=np.float64).reshape(-1)] \
-        if isinstance(lattice, np.ndarray) else [float(x) for x in lattice]  # fmt: skip
-    if not all(map(math.isfinite, a)):
-        return "lattice vectors must be finite numbers"
-    det = (a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6])
-           + a[2] * (a[3] * a[7] - a[4] * a[6]))  # fmt: skip
-    lengths = [math.sqrt(a[k] ** 2 + a[k + 1] ** 2 + a[k + 2] ** 2) for k in (0, 3, 6)]
-    volume = abs(det)
-    if not volume > 1e-10 * lengths[0] * lengths[1] * lengths[2]:
-        return f"degenerate lattice: the three vectors span zero volume (|det| = {volume:.3g})"
-    return None
-
-
 class _Block:
     """The lines of one structure between `begin` and `end`, converted at `end`."""
 
@@ -164,6 +147,7 @@ class _Block:
         self.lattice: List[_Line] = []
         self.atoms: List[_Line] = []
         self.single: dict[str, _Line] = {}  # energy, charge
+        self.elements: Tuple[str, ...] = ()  # set by check()
 
     @property
     def where(self) -> str:
@@ -185,7 +169,8 @@ class _Block:
         else:
             raise error(line, 0, self.reader.unknown_keyword(keyword, self.where))
 
-    def finish(self, end: _Line) -> Structure:
+    def check(self, end: _Line) -> None:
+        """The structure's lines are complete (numbers aside): a located error where not."""
         reader, error = self.reader, self.reader.error
         if self.lattice and len(self.lattice) != 3:
             lines = ", ".join(str(line.number) for line in self.lattice)
@@ -196,48 +181,58 @@ class _Block:
         for keyword in ("energy", "charge"):
             if keyword not in self.single:
                 raise error(end, 0, f"{self.where} has no {_usage(keyword)} line before `end`")
-        elements = tuple(line.parts[4] for line in self.atoms)
-        reader.check_elements(self.atoms, elements)
+        self.elements = tuple(line.parts[4] for line in self.atoms)
+        reader.check_elements(self.atoms, self.elements)
+
+    def finish(self) -> Structure:
+        """The structure, its numbers converted on their own (:meth:`check` first)."""
         atoms, lattice, single = self.values()
+        return self.make(frozen(atoms[:, 0:3]), frozen(atoms[:, 3]), frozen(atoms[:, 5:8]),
+                         lattice, single)  # fmt: skip
+
+    def make(self, positions: FloatArray, charges: FloatArray, forces: FloatArray,
+             lattice: Optional[FloatArray], single: Sequence[float]) -> Structure:  # fmt: skip
         return Structure(
             index=self.index,
             line=self.begin.number,
             comment="\n".join(self.comments),
             lattice=lattice,
-            positions=frozen(atoms[:, 0:3]),
-            elements=elements,
-            charges=frozen(atoms[:, 3]),
-            forces=frozen(atoms[:, 5:8]),
+            positions=positions,
+            elements=self.elements,
+            charges=charges,
+            forces=forces,
             energy=float(single[0]),
             charge=float(single[1]),
-            source=reader.source,
+            source=self.reader.source,
         )
+
+    def tokens(self) -> List[str]:
+        """The structure's numbers as written: atom lines, lattice, energy and charge."""
+        tokens = [line.parts[c] for line in self.atoms for c in _ATOM_NUMBERS]
+        tokens += [line.parts[c] for line in self.lattice for c in (1, 2, 3)]
+        tokens += [self.single["energy"].parts[1], self.single["charge"].parts[1]]
+        return tokens
+
+    def cell(self, values: List[float]) -> Optional[FloatArray]:
+        """The lattice from its nine numbers (checked), None without one."""
+        if not self.lattice:
+            return None
+        problem = lattice_problem(values)
+        if problem:
+            lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
+            raise self.reader.error(self.lattice[0], 0, f"{problem} ({lines})")
+        return frozen(np.array(values).reshape(3, 3))
 
     def values(self) -> Tuple[FloatArray, Optional[FloatArray], List[float]]:
         """The atom lines' numbers, the lattice (checked) and (energy, charge): one conversion
         of every number of the structure (a structure of one atom is read many times a
         second); the lines are re-scanned for the culprit only when one is bad."""
-        reader = self.reader
-        singles = [self.single["energy"], self.single["charge"]]
-        tokens = [line.parts[c] for line in self.atoms for c in _ATOM_NUMBERS]
-        tokens += [line.parts[c] for line in self.lattice for c in (1, 2, 3)]
-        tokens += [line.parts[1] for line in singles]
-        if not _NUMBERS.fullmatch(" ".join(tokens)):
-            raise self._bad_number()
-        values = [float(token) for token in tokens]
-        if not all(map(math.isfinite, values)):
+        values = bulk_values(self.tokens())
+        if values is None:
             raise self._bad_number()
         n = 8 * len(self.atoms)
         atoms = np.array(values[:n]).reshape(len(self.atoms), 8)
-        lattice = None
-        if self.lattice:
-            cell = values[n : n + 9]
-            problem = lattice_problem(cell)
-            if problem:
-                lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
-                raise reader.error(self.lattice[0], 0, f"{problem} ({lines})")
-            lattice = frozen(np.array(cell).reshape(3, 3))
-        return atoms, lattice, values[-2:]
+        return atoms, self.cell(values[n:-2]), values[-2:]
 
     def _bad_number(self) -> DataError:
         reader = self.reader
@@ -267,6 +262,49 @@ class _Reader:
         return f"unknown keyword {keyword!r} in {where}; expected one of {', '.join(_FIELDS)}{hint}"
 
     def structures(self, lines: Iterable[str]) -> Iterator[Structure]:
+        """The structures in file order, their numbers converted a batch at a time; the
+        structures before a damaged line are yielded before its error is raised."""
+        pending: List[_Block] = []
+        atoms = 0
+        try:
+            for block in self.blocks(lines):
+                pending.append(block)
+                atoms += len(block.atoms)
+                if len(pending) >= BATCH_STRUCTURES or atoms >= BATCH_ATOMS:
+                    ready, pending, atoms = pending, [], 0
+                    yield from self.convert(ready)
+        except (DataError, OSError, EOFError, zlib.error):
+            yield from self.convert(pending)
+            raise
+        yield from self.convert(pending)
+
+    def convert(self, blocks: List[_Block]) -> Iterator[Structure]:
+        """The structures of checked blocks, all their numbers converted at once; where one is
+        bad, block by block, so the error names the first culprit."""
+        if len(blocks) <= 1:
+            yield from (block.finish() for block in blocks)
+            return
+        tokens = [block.tokens() for block in blocks]
+        values = bulk_values([token for some in tokens for token in some])
+        if values is None:
+            yield from (block.finish() for block in blocks)
+            return
+        counts = [len(block.atoms) for block in blocks]
+        starts = [0] * len(blocks)
+        for k in range(1, len(blocks)):
+            starts[k] = starts[k - 1] + len(tokens[k - 1])
+        positions, charges, forces = atom_columns(values, starts, counts)
+        first = 0
+        for block, start, some, n in zip(blocks, starts, tokens, counts):
+            stop = start + len(some)
+            lattice = block.cell(values[start + 8 * n : stop - 2])
+            rows = slice(first, first + n)
+            yield block.make(positions[rows], charges[rows], forces[rows], lattice,
+                             values[stop - 2 : stop])  # fmt: skip
+            first += n
+
+    def blocks(self, lines: Iterable[str]) -> Iterator[_Block]:
+        """Each structure's lines, checked for completeness, as its `end` is read."""
         block: Optional[_Block] = None
         line = _Line(0, "", [])
         for number, text in enumerate(lines, 1):
@@ -287,7 +325,8 @@ class _Reader:
             if keyword == "atom":
                 block.atoms.append(line)
             elif keyword == "end":
-                yield block.finish(line)
+                block.check(line)
+                yield block
                 block = None
             else:
                 block.add(keyword, line)
@@ -319,7 +358,7 @@ class _Reader:
         """The numbers in ``columns`` of ``lines``: one bulk conversion, a re-scan on failure."""
         table = np.array([line.parts for line in lines])[:, columns]
         flat: List[str] = table.ravel().tolist()
-        if _NUMBERS.fullmatch(" ".join(flat)):
+        if NUMBERS.fullmatch(" ".join(flat)):
             values = np.array(flat, dtype=np.float64).reshape(table.shape)
             if np.isfinite(values).all():
                 return values
@@ -337,7 +376,7 @@ class _Reader:
                     value = None
                 if value is not None and not math.isfinite(value):
                     return self.error(line, column, f"{token!r} is not a finite number ({name})")
-                if value is None or not _NUMBER.fullmatch(token):
+                if value is None or not NUMBER.fullmatch(token):
                     return self.error(line, column, f"expected a number ({name}), found {token!r}")
         raise AssertionError("bad_number called without a bad number")  # pragma: no cover
 
