@@ -75,9 +75,7 @@ def check_budget(
     estimate = estimated_pairs(points, lattice, cutoff)
     if estimate > limit:
         kind = (
-            f"a cell of volume {cell_volume(lattice):.4g}"
-            if lattice is not None
-            else "a molecule"
+            f"a cell of volume {cell_volume(lattice):.4g}" if lattice is not None else "a molecule"
         )
         raise NeighbourBudgetExceeded(
             f"about {estimate:.3g} neighbour pairs within the cutoff {cutoff:g} "
