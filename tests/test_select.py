@@ -523,6 +523,24 @@ def test_an_unknown_method_and_a_missing_size_rule_are_usage_errors(small_pool: 
     )
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--energy-weight", "0", "argument --energy-weight: expected a positive number, got 0"),
+        ("--energy-weight", "inf", "argument --energy-weight: expected a positive number, got inf"),
+        ("--max-validation-rmse", "abc",
+         "argument --max-validation-rmse: expected a number, got 'abc'"),
+    ],
+)  # fmt: skip
+def test_options_that_take_a_positive_number(
+    small_pool: str, option: str, value: str, message: str
+) -> None:
+    size = [] if option == "--max-validation-rmse" else ["--per-element", "2"]
+    code, out, err = run_select(small_pool, "--data", str(H2O), *size, option, value)
+    assert code == 2 and out == ""
+    assert err.rstrip().endswith(f"sfcompile select: error: {message}")
+
+
 def test_a_set_the_filters_leave_empty_is_refused(in_tmp_path: None) -> None:
     Path("pool.toml").write_text(
         SMALL + '\n[[sets]]\ntype = "radial"\nrule = "custom"\n'

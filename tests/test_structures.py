@@ -549,6 +549,25 @@ def test_ase_malformed_energies_and_forces(
     assert str(info.value).replace(str(tmp_path) + "/", "") == message
 
 
+def test_ase_forces_that_are_no_forces(ase_io: Any) -> None:
+    from ase import Atoms
+
+    from sfcompile.readers.ase_reader import _forces
+    from sfcompile.readers.structures import error
+
+    def fail(message: str) -> DataError:
+        return error("f.extxyz", 3, 1, message)
+
+    with pytest.raises(DataError) as info:
+        _forces({"forces": [[0.0, 0.0, 0.0]]}, Atoms("H2"), 2, fail)
+    assert str(info.value) == (
+        "f.extxyz:3:1: error: its forces have shape (1, 3); expected (2, 3), one row per atom"
+    )
+    with pytest.raises(DataError) as info:
+        _forces({"forces": [["a", "b", "c"]] * 2}, Atoms("H2"), 2, fail)
+    assert str(info.value) == "f.extxyz:3:1: error: its forces are not numbers"
+
+
 def test_ase_rejections(ase_io: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ase import Atoms
 

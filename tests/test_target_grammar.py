@@ -121,6 +121,15 @@ BROKEN_STP = [
     (STP.replace("\n2\n", "\n3\n"), 8, "3 functions announced; the file ends before"),
     (STP.replace("ENV 2", "ENV two"), 3, "ENV takes the number of species on its line"),
     (STP.replace("lambda= -1.0", "lambda= 0.5"), 10, "lambda must be -1 or 1"),
+    (STP.replace("RMIN 0.75d0", "RMIN -0.75d0"), 6, "RMIN takes a positive distance"),
+    (STP + "FUNCTIONS type=Behler2011\n0\n", 11,
+     "a second FUNCTIONS block: aenet stops (multiple basis definitions)"),
+    (STP.replace("Rs=1.0d0 Rc=6.5", "Rs=1.0d0 Rc=0.0"), 9, "Rc must be > 0 and eta >= 0"),
+    # ATOM moved to the end: lines 2-5 ENV, 6 FUNCTIONS, 7 the count, 8 the first function
+    (STP.replace("ATOM H\n", "") + "ATOM H\n", 8, "a function before ATOM: aenet needs ATOM first"),
+    ("ENV 1\nH\n", 2, "no ATOM line: aenet needs the central species"),
+    ("ATOM H\n", 1, "no ENV block: aenet needs the species of the environment"),
+    ("ATOM H\nENV 1\nH\n", 3, "no FUNCTIONS type=Behler2011 block (aenet: cutoff undetermined)"),
 ]  # fmt: skip
 
 

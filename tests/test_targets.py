@@ -336,6 +336,11 @@ def test_cli_imports_each_codes_files(tmp_path: Path, in_tmp_path: None) -> None
     assert (code, out) == (2, "")
     assert err == "bad.stp:6:1: error: species 'O' is not in ENV (H): aenet stops; list it " \
         "under ENV\n"  # fmt: skip
+    Path("nn/params_Cu").write_text(Path("nn/params_H").read_text())
+    code, out, err = run(["import", "nn/params_Cu", "--elements", "H,O"])
+    assert (code, out) == (2, "")
+    assert err == "nn/params_Cu: error: name the file params_<element> with an element of " \
+        "atom_types (H, O)\n"  # fmt: skip
     code, out, err = run(["import", "runner.nn", "--unit", "bohr", "-q"])
     assert code == 0 and 'unit = "bohr"' in out.splitlines()
 
