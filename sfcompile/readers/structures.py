@@ -184,12 +184,6 @@ class _Block:
         self.elements = tuple(line.parts[4] for line in self.atoms)
         reader.check_elements(self.atoms, self.elements)
 
-    def finish(self) -> Structure:
-        """The structure, its numbers converted on their own (:meth:`check` first)."""
-        atoms, lattice, single = self.values()
-        return self.make(frozen(atoms[:, 0:3]), frozen(atoms[:, 3]), frozen(atoms[:, 5:8]),
-                         lattice, single)  # fmt: skip
-
     def make(self, positions: FloatArray, charges: FloatArray, forces: FloatArray,
              lattice: Optional[FloatArray], single: Sequence[float]) -> Structure:  # fmt: skip
         return Structure(
@@ -222,17 +216,6 @@ class _Block:
             lines = f"`lattice` lines {self.lattice[0].number}–{self.lattice[-1].number}"
             raise self.reader.error(self.lattice[0], 0, f"{problem} ({lines})")
         return frozen(np.array(values).reshape(3, 3))
-
-    def values(self) -> Tuple[FloatArray, Optional[FloatArray], List[float]]:
-        """The atom lines' numbers, the lattice (checked) and (energy, charge): one conversion
-        of every number of the structure (a structure of one atom is read many times a
-        second); the lines are re-scanned for the culprit only when one is bad."""
-        values = bulk_values(self.tokens())
-        if values is None:
-            raise self._bad_number()
-        n = 8 * len(self.atoms)
-        atoms = np.array(values[:n]).reshape(len(self.atoms), 8)
-        return atoms, self.cell(values[n:-2]), values[-2:]
 
     def _bad_number(self) -> DataError:
         reader = self.reader
@@ -280,14 +263,17 @@ class _Reader:
 
     def convert(self, blocks: List[_Block]) -> Iterator[Structure]:
         """The structures of checked blocks, all their numbers converted at once; where one is
-        bad, block by block, so the error names the first culprit."""
-        if len(blocks) <= 1:
-            yield from (block.finish() for block in blocks)
+        bad, block by block (the lines re-scanned for the culprit), so that the structures
+        before it come first and the error names the first bad number."""
+        if not blocks:
             return
         tokens = [block.tokens() for block in blocks]
         values = bulk_values([token for some in tokens for token in some])
         if values is None:
-            yield from (block.finish() for block in blocks)
+            if len(blocks) == 1:
+                raise blocks[0]._bad_number()
+            for block in blocks:
+                yield from self.convert([block])
             return
         counts = [len(block.atoms) for block in blocks]
         starts = [0] * len(blocks)
