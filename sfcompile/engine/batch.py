@@ -44,10 +44,6 @@ class Batch(NamedTuple):
     def atoms(self) -> int:
         return int(self.offsets[-1])
 
-    def structure_of(self, atoms: IntArray) -> IntArray:
-        """The structure (position in the batch) of each atom."""
-        return np.asarray(np.searchsorted(self.offsets, atoms, side="right") - 1)
-
     def neighbours(self, s: int) -> NeighbourList:
         """The pairs of structure ``s``, with its own atom numbers."""
         lo, hi = int(self.offsets[s]), int(self.offsets[s + 1])
